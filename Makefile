@@ -1,0 +1,60 @@
+# The archive's everyday commands. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: run setup superuser test test-postgres lint bench-ingest bench-search bench-extraction
+
+$(VENV)/.installed-runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed-runtime
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+# A local .env for serving over plain HTTP on this machine: a fresh secret, DEBUG off.
+.env:
+	printf '%s\n' \
+	  "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  "DEBUG=false" \
+	  "ALLOWED_HOSTS=127.0.0.1,localhost" \
+	  "SECURE_SSL_REDIRECT=false" \
+	  "SESSION_COOKIE_SECURE=false" \
+	  "CSRF_COOKIE_SECURE=false" \
+	  "SECURE_HSTS_SECONDS=0" > $@
+	@echo "Wrote .env for local use (see .env.example for every setting)."
+
+setup: $(VENV)/.installed-runtime .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py ingest sample/
+
+run: setup
+	@echo "The archive is at http://127.0.0.1:8000/ (admin: make superuser, then /admin/)."
+	$(VENV)/bin/gunicorn -c archive/gunicorn.conf.py archive.wsgi
+
+superuser: $(VENV)/.installed-runtime .env
+	$(PY) manage.py createsuperuser
+
+test: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+test-postgres: $(VENV)/.installed-dev
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest -n 2 --dist loadfile
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench-ingest: $(VENV)/.installed-runtime
+	$(PY) bench/ingest.py
+
+bench-extraction: $(VENV)/.installed-runtime
+	$(PY) bench/extraction.py
+
+bench-search: $(VENV)/.installed-dev
+	$(PY) bench/search.py

@@ -1,0 +1,1 @@
+"""The ingest pipeline: file bytes -> text -> ArticleDraft. Pure Python, no Django models."""
