@@ -1,0 +1,121 @@
+"""Boilerplate removal: the site furniture that comes along when an article is saved from a page.
+
+Rules match the shape of boilerplate, not the words of one site: a short imperative prompt
+("Share this story", "Follow us on ...", "Leave a comment"), a related-story link ("Read: ...",
+"RELATED: ..."), a line that is only social network names or only a URL, a copyright or cookie
+notice, a byline, a bare interface label ("Exit mobile version"). A sentence that merely starts
+with the same word ("Share prices rose 3% on Monday.") is content and stays.
+"""
+
+import regex
+
+# Lines longer than this are prose, whatever word they start with.
+MAX_PROMPT_CHARS = 160
+
+_URL_ONLY = regex.compile(r"(?:https?://|www\.)\S+")
+
+_SOCIAL_NETWORKS = regex.compile(
+    r"google\s*news|facebook|twitter|x|instagram|youtube|linkedin|tiktok|whats\s*app|telegram|reddit"
+    r"|pinterest|threads|snapchat|tumblr|bluesky|mastodon|messenger|e-?mail|print|copy\s+link|rss",
+    regex.IGNORECASE,
+)
+_NETWORK_SEPARATORS = regex.compile(r"[\s,;|/·•&+]+|\band\b", regex.IGNORECASE)
+
+# Each pattern must match the whole (stripped) line, case-insensitively.
+_PROMPTS = [
+    # Share prompts: the verb followed only by the words such prompts are made of.
+    r"(?:share|tweet|email|e-mail|print|save|pin)(?:\s+(?:this|the|on|via|to|with|your|our|friends|latest"
+    r"|news|updates?|article|story|post|page|link|it|now|and|or|facebook|twitter|whatsapp|x))*\s*[:!]?",
+    # Follow prompts: "Follow us on ...", "Follow @site for ...", "Follow the latest on ...".
+    r"follow\s+(?:us|@\w+|our|the\s+latest)\b.*",
+    # Subscription and app prompts.
+    r"(?:subscribe|sign\s*up|register)(?:\s+(?:now|today|here|free))?(?:\s+(?:to|for|with)\b.{0,100})?",
+    r"(?:join|download|get|install)\s+(?:us|our|the)\b.{0,60}\b(?:newsletters?|channels?|apps?|alerts"
+    r"|updates|whatsapp|telegram|podcasts?)\b.*",
+    r"(?:click|tap)\s+(?:here|to|below|the\s+link)\b.*",
+    # Comment sections.
+    r"(?:leave|post|add|write|view|show|hide|load|read|see)\s+(?:a\s+|your\s+|the\s+|all\s+|more\s+)?"
+    r"(?:comments?|reply|replies|responses?)\b.*",
+    r"(?:\d+\s+)?comments?(?:\s*\(\d+\))?",
+    r"your\s+email\s+address\s+will\s+not\s+be\s+published\b.*",
+    r"required\s+fields\s+are\s+marked\b.*",
+    r"cancel\s+reply|notify\s+me\s+of\b.*|save\s+my\s+name\b.*",
+    # Related-story links, with or without the linked headline.
+    r"(?:also\s+read|read\s+also|read\s+more|read|related(?:\s+(?:stories|articles|news|content))?"
+    r"|see\s+also|more\s+(?:on\s+this|from\s+\w+|stories)|you\s+may\s+also\s+like|recommended|trending"
+    r"|watch|listen)\s*(?:[:|\-–—>»]\s*.*)?",
+    # Rights and cookie notices, addressed to the reader.
+    r".*\ball\s+rights\s+reserved\b.*",
+    r".*\b(?:we|our|this\s+(?:web)?site)\b.*\bcookies\b.*",
+    r".*\bcookies?\b.*\byou(?:r)?\b.*\b(?:accept|consent|agree|continu\w*)\b.*",
+    r"(?:accept|reject|manage)(?:\s+all)?\s+cookies\b.*",
+    # Interface labels saved along with the text.
+    r"exit\s+mobile\s+version|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|advertisement|sponsored"
+    r"(?:\s+content)?|scroll\s+to\s+continue.*|continue\s+reading|loading\W*|listen\s+to\s+this\s+article"
+    r"|open\s+in\s+app|(?:tags|topics|filed\s+under)\s*:.*",
+]
+_PROMPT = regex.compile("|".join(f"(?:{pattern})" for pattern in _PROMPTS), regex.IGNORECASE)
+# Case matters here: "Copyright 2025 ..." and "© The Daily ..." are notices, "Copyright law ..." is prose.
+_COPYRIGHT = regex.compile(r"(?:[Cc]opyright|COPYRIGHT|©|\([Cc]\))\s*(?:©\s*)?(?:\d{4}|\p{Lu}).*")
+# Words that may join the names in a byline ("By Jane Doe and Omar Ali | Staff Reporter").
+_BYLINE_JOINERS = frozenset({"and", "&", "|", "/", "-", "–", "in"})
+
+_SPACES = regex.compile(r"[ \t\u00a0\u2007\u202f\u3000]+")
+_INVISIBLE = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def normalise_spaces(text: str) -> str:
+    """Turn no-break and other wide spaces into plain spaces, drop invisible characters, trim lines."""
+    text = _INVISIBLE.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def is_url_only(line: str) -> bool:
+    """The line is nothing but a link."""
+    return bool(_URL_ONLY.fullmatch(line.strip()))
+
+
+def is_social_list(line: str) -> bool:
+    """The line is only social network names ("Facebook Twitter WhatsApp", "Share: X | Email")."""
+    stripped = line.strip().rstrip(":")
+    if not stripped or len(stripped) > MAX_PROMPT_CHARS:
+        return False
+    stripped = regex.sub(r"^share(?:\s+(?:on|via))?\s*:?", "", stripped, flags=regex.IGNORECASE)
+    remainder = _SOCIAL_NETWORKS.sub(" ", stripped)
+    return bool(_SOCIAL_NETWORKS.search(stripped)) and not _NETWORK_SEPARATORS.sub("", remainder)
+
+
+def is_byline(line: str) -> bool:
+    """The line is "By" and a few capitalised names, not a sentence ("By Monday, the talks ...")."""
+    words = line.split()
+    if len(words) < 2 or len(words) > 10 or words[0] not in ("By", "by", "BY") or line.endswith("."):
+        return False
+    for word in words[1:]:
+        word = word.strip(",;")
+        if word and word not in _BYLINE_JOINERS and not word[0].isupper():
+            return False
+    return True
+
+
+def is_boilerplate(line: str) -> bool:
+    """The line is site furniture (a prompt, a related link, a notice, a label), not article text."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > MAX_PROMPT_CHARS:
+        return False
+    return (
+        is_url_only(stripped)
+        or is_social_list(stripped)
+        or is_byline(stripped)
+        or bool(_PROMPT.fullmatch(stripped) or _COPYRIGHT.fullmatch(stripped))
+    )
+
+
+def remove_boilerplate(text: str) -> str:
+    """Drop boilerplate lines and collapse the blank lines they leave (one blank line at most)."""
+    kept = [line for line in normalise_spaces(text).split("\n") if not is_boilerplate(line)]
+    return collapse_blank_lines("\n".join(kept))
+
+
+def collapse_blank_lines(text: str) -> str:
+    """At most one blank line in a row, none at either end."""
+    return regex.sub(r"\n{3,}", "\n\n", text).strip("\n")
