@@ -1,0 +1,264 @@
+"""Link articles to their people and topics: the database side of enrichment.
+
+`Enricher.enrich(article, mentions)` replaces an article's rule-assigned person and topic links
+(manual links are kept). People are one record across the archive: a name is looked up by
+name and alias, then by a safe short-form rule ("Trump" -> "Donald Trump"; a later "Syed Asim
+Munir" renames the existing "Asim Munir", keeping the old name as an alias). Names a curator
+rejected are never linked. `reextract`, `apply_topics` and `preview_topic_rule` serve the admin
+and the `apply_topics` command.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+
+from articles.indexing import queue_reindex
+from articles.ingest.draft import MentionDraft
+from articles.ingest.names import clean_name, is_short_key, name_key
+from articles.ingest.people import load_extractor
+from articles.ingest.topics import CompiledRule, RuleError, compile_rule
+from articles.models import (
+    Article,
+    Assignment,
+    Person,
+    PersonAlias,
+    PersonLink,
+    RejectedName,
+    Topic,
+    TopicLink,
+)
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+def topic_text(title: str, body: str) -> str:
+    """The text topic rules read: the title, then the body."""
+    return f"{title}\n\n{body}"
+
+
+class TopicRules:
+    """The topics' compiled rules for one run. A topic whose rule does not compile, or whose
+    regex runs over its time limit on an article, is logged and left out for the rest of the run
+    (its existing links are then left as they are)."""
+
+    def __init__(self, topics: Iterable[Topic]):
+        self.rules: dict[Topic, CompiledRule] = {}
+        self.manual_only: list[Topic] = []
+        for topic in topics:
+            if not topic.pattern.strip():
+                self.manual_only.append(topic)
+                continue
+            try:
+                self.rules[topic] = compile_rule(topic.rule, topic.pattern, topic.case_sensitive)
+            except RuleError as error:
+                logger.warning("Topic %r is not applied: %s", topic.name, error)
+
+    @property
+    def managed(self) -> list[Topic]:
+        """The topics whose rule links this run recomputes (an empty pattern clears them)."""
+        return [*self.rules, *self.manual_only]
+
+    def matching(self, text: str) -> list[Topic]:
+        matched = []
+        for topic, rule in list(self.rules.items()):
+            try:
+                if rule.match(text) is not None:
+                    matched.append(topic)
+            except RuleError as error:
+                logger.warning("Topic %r is not applied for the rest of this run: %s", topic.name, error)
+                del self.rules[topic]
+        return matched
+
+
+class PersonDirectory:
+    """Every person's names and aliases by comparable key, built once and kept up to date."""
+
+    def __init__(self):
+        self.by_key: dict[tuple[str, ...], int] = {}
+        self.canonical: dict[int, tuple[str, ...]] = {}
+        self.by_surname: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        for pk, name in Person.objects.values_list("pk", "name"):
+            self.add(name_key(name), pk, canonical=True)
+        for pk, name in PersonAlias.objects.values_list("person_id", "name"):
+            self.add(name_key(name), pk)
+
+    def add(self, key: tuple[str, ...], pk: int, canonical: bool = False) -> None:
+        if not key:
+            return
+        self.by_key[key] = pk
+        self.by_surname[key[-1]].add(key)
+        if canonical:
+            self.canonical[pk] = key
+
+    def longer_forms(self, key: tuple[str, ...]) -> set[int]:
+        """The people with a name or alias of which `key` is a short form."""
+        return {self.by_key[k] for k in self.by_surname.get(key[-1], ()) if is_short_key(key, k)}
+
+    def shorter_people(self, key: tuple[str, ...]) -> set[int]:
+        """The people whose canonical name is a short form of `key`."""
+        found = {self.by_key[k] for k in self.by_surname.get(key[-1], ()) if is_short_key(k, key)}
+        return {pk for pk in found if is_short_key(self.canonical.get(pk, ()), key)}
+
+
+class Enricher:
+    """Links articles to people and topics; build one per run (it caches rules and names)."""
+
+    def __init__(self):
+        self.topics = TopicRules(Topic.objects.all())
+        self.rejected = {name_key(name) for name in RejectedName.objects.values_list("name", flat=True)}
+        self.people = PersonDirectory()
+
+    # --- people -------------------------------------------------------------------------------
+
+    def resolve_person(self, name: str) -> Person | None:
+        """The one Person for `name` (found, renamed to this longer form, or created);
+        None when the name, or the person it would join, was rejected by a curator."""
+        name = clean_name(name)
+        key = name_key(name)
+        if not key or key in self.rejected:
+            return None
+        if (person := self._existing(self.people.by_key.get(key))) is not None:
+            return person
+        longer = {pk for pk in self.people.longer_forms(key) if self._existing(pk)}
+        if len(longer) == 1:
+            person = self._existing(longer.pop())
+            self._add_alias(person, name, key)
+            return person
+        if not longer:
+            shorter = {pk for pk in self.people.shorter_people(key) if self._existing(pk)}
+            if len(shorter) == 1:
+                return self._lengthen(self._existing(shorter.pop()), name, key)
+        person = Person.objects.create(name=name)
+        self.people.add(key, person.pk, canonical=True)
+        return person
+
+    def _existing(self, pk: int | None) -> Person | None:
+        """The person with this id if it still exists (a rolled-back or merged one does not)."""
+        return Person.objects.filter(pk=pk).first() if pk is not None else None
+
+    def _add_alias(self, person: Person, name: str, key: tuple[str, ...]) -> None:
+        PersonAlias.objects.get_or_create(name=name, defaults={"person": person})
+        self.people.add(key, person.pk)
+
+    def _lengthen(self, person: Person, name: str, key: tuple[str, ...]) -> Person:
+        """The longer form becomes the canonical name, the old one an alias; its articles are
+        reindexed, since their index entries show the old name."""
+        old_name = person.name
+        person.name = name
+        person.save(update_fields=["name"])
+        PersonAlias.objects.get_or_create(name=old_name, defaults={"person": person})
+        self.people.add(key, person.pk, canonical=True)
+        queue_reindex(PersonLink.objects.filter(person=person).values_list("article_id", flat=True))
+        return person
+
+    # --- articles -----------------------------------------------------------------------------
+
+    def enrich(self, article: Article, mentions: list[MentionDraft]) -> None:
+        """Replace the article's rule-assigned person and topic links (run inside the caller's
+        transaction; manual links are kept)."""
+        self.link_people(article, mentions)
+        self.link_topics(article)
+
+    def link_people(self, article: Article, mentions: list[MentionDraft]) -> None:
+        by_person: dict[int, list[dict]] = defaultdict(list)
+        for mention in mentions:
+            person = self.resolve_person(mention.name)
+            if person is not None:
+                by_person[person.pk].append(
+                    {"phrase": mention.phrase, "start": mention.start, "end": mention.end}
+                )
+        PersonLink.objects.filter(article=article, assigned=Assignment.RULE).delete()
+        manual = set(article.person_links.values_list("person_id", flat=True))
+        PersonLink.objects.bulk_create(
+            PersonLink(article=article, person_id=pk, assigned=Assignment.RULE, mentions=found)
+            for pk, found in by_person.items()
+            if pk not in manual
+        )
+
+    def link_topics(self, article: Article) -> None:
+        text = topic_text(article.title, article.body)
+        matched = [topic.pk for topic in self.topics.matching(text)]
+        managed = [topic.pk for topic in self.topics.managed]
+        TopicLink.objects.filter(article=article, assigned=Assignment.RULE, topic_id__in=managed).delete()
+        manual = set(article.topic_links.values_list("topic_id", flat=True))
+        TopicLink.objects.bulk_create(
+            TopicLink(article=article, topic_id=pk, assigned=Assignment.RULE)
+            for pk in matched
+            if pk not in manual
+        )
+
+
+def reextract(articles) -> int:
+    """Run the person extractor again on these articles' bodies and relink them (people and
+    topics); returns how many articles were processed. Their index entries are queued."""
+    extractor = load_extractor(settings.ARCHIVE_PERSON_EXTRACTOR)
+    enricher = Enricher()
+    done = []
+    with transaction.atomic():
+        for article in articles:
+            enricher.enrich(article, extractor.extract(article.body))
+            done.append(article.pk)
+        queue_reindex(done)
+    return len(done)
+
+
+def apply_topics(topics=None, articles=None) -> int:
+    """Recompute the rule-assigned links of `topics` (all) on `articles` (all), keeping manual
+    links; returns how many articles' topics changed (those are queued for reindexing)."""
+    rules = TopicRules(Topic.objects.all() if topics is None else topics)
+    articles = Article.objects.all() if articles is None else articles
+    changed = 0
+    batch: list[tuple[int, str]] = []
+    for row in articles.order_by("pk").values_list("pk", "title", "body").iterator(chunk_size=BATCH):
+        batch.append((row[0], topic_text(row[1], row[2])))
+        if len(batch) == BATCH:
+            changed += _apply_batch(rules, batch)
+            batch = []
+    if batch:
+        changed += _apply_batch(rules, batch)
+    return changed
+
+
+def _apply_batch(rules: TopicRules, batch: list[tuple[int, str]]) -> int:
+    """Relink one batch of (article id, text) in one transaction; returns the changed count."""
+    wanted = {(pk, topic.pk) for pk, text in batch for topic in rules.matching(text)}
+    managed = {topic.pk for topic in rules.managed}  # after matching: a timed-out topic is out
+    wanted = {pair for pair in wanted if pair[1] in managed}
+    links = TopicLink.objects.filter(article_id__in=[pk for pk, _ in batch], topic_id__in=managed)
+    existing = {
+        (a, t): assigned for a, t, assigned in links.values_list("article_id", "topic_id", "assigned")
+    }
+    stale = [
+        pair for pair, assigned in existing.items() if assigned == Assignment.RULE and pair not in wanted
+    ]
+    new = [pair for pair in wanted if pair not in existing]
+    if not stale and not new:
+        return 0
+    with transaction.atomic():
+        for article_id, topic_ids in group_by_article(stale).items():
+            links.filter(article_id=article_id, topic_id__in=topic_ids, assigned=Assignment.RULE).delete()
+        TopicLink.objects.bulk_create(
+            TopicLink(article_id=a, topic_id=t, assigned=Assignment.RULE) for a, t in new
+        )
+        changed = {a for a, _ in stale} | {a for a, _ in new}
+        queue_reindex(changed)
+    return len(changed)
+
+
+def group_by_article(pairs) -> dict[int, list[int]]:
+    grouped = defaultdict(list)
+    for article_id, topic_id in pairs:
+        grouped[article_id].append(topic_id)
+    return grouped
+
+
+def preview_topic_rule(rule: str, pattern: str, case_sensitive: bool) -> int:
+    """How many articles the rule would match (raises RuleError for a bad rule)."""
+    compiled = compile_rule(rule, pattern, case_sensitive)
+    rows = Article.objects.order_by().values_list("title", "body").iterator(chunk_size=BATCH)
+    return sum(1 for title, body in rows if compiled.match(topic_text(title, body)) is not None)

@@ -1,0 +1,124 @@
+"""Topic rules applied to text: any of these words, all of them, an exact phrase, or a regex.
+
+Words and phrases match whole words ("oil" matches "oil prices", not "turmoil"), across any
+whitespace, with or without case. Regular expressions run with the `regex` package's time limit,
+so a pathological pattern fails with a clear RuleError instead of hanging ingest. A match says
+why it matched (the words found), so a curator can check a topic's links.
+
+    rule_matches("any", "tariff, trade deal", False, text)  -> Match(...) or None
+    validate_rule("regex", "(unclosed")                     -> "The regular expression ..."
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+RULES = ("any", "all", "phrase", "regex")
+# Seconds one regular expression may spend on one article.
+REGEX_TIMEOUT = 0.5
+# A long, repetitive text on which validate_rule tries a regex, to catch catastrophic backtracking.
+VALIDATION_TEXT = ("aaaa bbbb " * 100 + "a" * 3000 + "!") * 2
+MAX_SHOWN = 10
+
+
+class RuleError(ValueError):
+    """A topic rule that cannot be applied: a bad pattern, or a regex over its time limit."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """Why a rule matched: the words, phrase or text it found, in the order first found."""
+
+    rule: str
+    found: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return ", ".join(self.found)
+
+
+def split_words(pattern: str) -> list[str]:
+    """The words or phrases of an any/all pattern: separated by commas or new lines."""
+    return [word.strip() for line in pattern.splitlines() for word in line.split(",") if word.strip()]
+
+
+def word_pattern(term: str) -> str:
+    """A regex for `term` as whole words, any whitespace between its words."""
+    return r"(?<!\w)" + r"\s+".join(regex.escape(part) for part in term.split()) + r"(?!\w)"
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule ready to run on many texts; `match(text)` returns a Match or None."""
+
+    rule: str
+    patterns: tuple[regex.Pattern, ...]
+    case_sensitive: bool
+
+    def match(self, text: str) -> Match | None:
+        if not self.patterns:
+            return None
+        try:
+            if self.rule == "any":
+                found = self._found(self.patterns[0].finditer(text, timeout=REGEX_TIMEOUT))
+                return Match(self.rule, found) if found else None
+            firsts = []
+            for pattern in self.patterns:
+                hit = pattern.search(text, timeout=REGEX_TIMEOUT)
+                if hit is None:
+                    return None
+                firsts.append(hit)
+            return Match(self.rule, self._found(firsts))
+        except TimeoutError as error:
+            raise RuleError(
+                f"The regular expression took longer than {REGEX_TIMEOUT} s on one article; "
+                "simplify it (avoid nested repetition such as (a+)+)."
+            ) from error
+
+    def _found(self, hits) -> tuple[str, ...]:
+        found: dict[str, None] = {}
+        for hit in hits:
+            text = " ".join(hit.group().split())
+            found[text if self.case_sensitive else text.casefold()] = None
+        return tuple(found)[:MAX_SHOWN]
+
+
+@lru_cache(maxsize=512)
+def compile_rule(rule: str, pattern: str, case_sensitive: bool) -> CompiledRule:
+    """Compile a rule once (cached); raises RuleError for an unknown rule or a bad pattern."""
+    flags = regex.V0 if case_sensitive else regex.IGNORECASE
+    if rule not in RULES:
+        raise RuleError(f"Unknown rule {rule!r}; use one of: {', '.join(RULES)}.")
+    if not pattern.strip():
+        return CompiledRule(rule, (), case_sensitive)
+    if rule == "regex":
+        try:
+            return CompiledRule(rule, (regex.compile(pattern, flags),), case_sensitive)
+        except regex.error as error:
+            raise RuleError(
+                f"The regular expression is not valid: {error}. Fix it, or use a word rule."
+            ) from error
+    terms = [" ".join(pattern.split())] if rule == "phrase" else split_words(pattern)
+    if not terms:
+        raise RuleError("The pattern has no words: separate the words with commas or new lines.")
+    if rule == "any":
+        # Longest first, so "trade deal" is reported rather than "trade" where both match.
+        alternatives = "|".join(word_pattern(t) for t in sorted(set(terms), key=len, reverse=True))
+        return CompiledRule(rule, (regex.compile(alternatives, flags),), case_sensitive)
+    return CompiledRule(rule, tuple(regex.compile(word_pattern(t), flags) for t in terms), case_sensitive)
+
+
+def rule_matches(rule: str, pattern: str, case_sensitive: bool, text: str) -> Match | None:
+    """Whether `text` matches the rule, and why; an empty pattern never matches (manual topic)."""
+    return compile_rule(rule, pattern, case_sensitive).match(text)
+
+
+def validate_rule(rule: str, pattern: str) -> str:
+    """ "" when the rule can be applied, else a sentence saying what is wrong and how to fix it."""
+    try:
+        compiled = compile_rule(rule, pattern, False)
+        if rule == "regex":
+            compiled.match(VALIDATION_TEXT)
+    except RuleError as error:
+        return str(error)
+    return ""

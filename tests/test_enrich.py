@@ -1,0 +1,199 @@
+"""Enrichment in the database: one person across spellings, rejected names, manual links kept,
+topic rules applied, the starter topics and the apply_topics command."""
+
+import io
+import itertools
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.enrich import Enricher, apply_topics, preview_topic_rule, reextract
+from articles.ingest.draft import MentionDraft
+from articles.ingest.topics import validate_rule
+from articles.ingest_run import ingest_paths
+from articles.models import (
+    Article,
+    Assignment,
+    Person,
+    PersonAlias,
+    PersonLink,
+    RejectedName,
+    Topic,
+    TopicLink,
+)
+
+pytestmark = pytest.mark.django_db
+NUMBERS = itertools.count()
+
+
+def make_article(body, title="A title"):
+    n = next(NUMBERS)
+    return Article.objects.create(title=title, body=body, origin=f"test/{n}", content_hash=f"hash-{n}")
+
+
+def mention(name, phrase=None, start=0):
+    phrase = phrase or name
+    return MentionDraft(name, phrase, start, start + len(phrase))
+
+
+def people_of(article):
+    return {link.person.name for link in PersonLink.objects.filter(article=article)}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "canonical", "alias"),
+    [
+        ("Asim Munir", "Syed Asim Munir", "Syed Asim Munir", "Asim Munir"),
+        ("Syed Asim Munir", "Asim Munir", "Syed Asim Munir", "Asim Munir"),
+        ("Trump", "Donald Trump", "Donald Trump", "Trump"),
+        ("Donald Trump", "Trump", "Donald Trump", "Trump"),
+    ],
+)
+def test_spellings_across_articles_are_one_person_in_either_order(first, second, canonical, alias):
+    one, two = make_article("one"), make_article("two")
+    Enricher().enrich(one, [mention(first)])
+    Enricher().enrich(two, [mention(second)])
+    (person,) = Person.objects.all()
+    assert person.name == canonical
+    assert list(person.aliases.values_list("name", flat=True)) == [alias]
+    assert people_of(one) == people_of(two) == {canonical}
+
+
+def test_the_longer_form_reindexes_the_articles_that_showed_the_short_one(django_capture_on_commit_callbacks):
+    old = make_article("old")
+    Enricher().enrich(old, [mention("Asim Munir")])
+    Article.objects.filter(pk=old.pk).update(needs_indexing=False)
+    with django_capture_on_commit_callbacks(execute=False):
+        Enricher().enrich(make_article("new"), [mention("Syed Asim Munir")])
+    assert Article.objects.get(pk=old.pk).needs_indexing
+
+
+def test_an_ambiguous_short_form_joins_nobody():
+    enricher = Enricher()
+    enricher.resolve_person("James Baker")
+    enricher.resolve_person("Howard Baker")
+    assert enricher.resolve_person("Baker").name == "Baker"
+    assert Person.objects.count() == 3
+
+
+def test_a_surname_alias_does_not_swallow_another_person_of_that_surname():
+    enricher = Enricher()
+    donald = enricher.resolve_person("Donald Trump")
+    assert enricher.resolve_person("Trump") == donald
+    assert enricher.resolve_person("Melania Trump") != donald
+    assert set(Person.objects.values_list("name", flat=True)) == {"Donald Trump", "Melania Trump"}
+
+
+def test_rejected_names_are_never_created_or_linked():
+    RejectedName.objects.create(name="Abraham Accords")
+    article = make_article("body")
+    Enricher().enrich(article, [mention("Abraham Accords"), mention("Marco Rubio")])
+    assert people_of(article) == {"Marco Rubio"}
+    assert not Person.objects.filter(name="Abraham Accords").exists()
+
+
+def test_enrich_replaces_rule_links_keeps_manual_ones_and_stores_mentions():
+    article = make_article("Marco Rubio met Ishaq Dar.")
+    curated = Person.objects.create(name="Curated Person")
+    PersonLink.objects.create(article=article, person=curated, assigned=Assignment.MANUAL)
+    enricher = Enricher()
+    enricher.enrich(article, [mention("Marco Rubio"), mention("Ishaq Dar", start=15)])
+    enricher.enrich(article, [mention("Marco Rubio"), mention("Marco Rubio", "Rubio", start=30)])
+    assert people_of(article) == {"Marco Rubio", "Curated Person"}
+    link = PersonLink.objects.get(article=article, person__name="Marco Rubio")
+    assert link.mentions == [
+        {"phrase": "Marco Rubio", "start": 0, "end": 11},
+        {"phrase": "Rubio", "start": 30, "end": 35},
+    ]
+
+
+def test_seeds_ingested_give_one_person_per_real_person(seeds_dir):
+    report = ingest_paths([seeds_dir], workers=1)
+    assert report.counts["new"] == 5
+    names = set(Person.objects.values_list("name", flat=True))
+    assert names == {
+        "Ishaq Dar",
+        "Marco Rubio",
+        "Donald Trump",
+        "Syed Asim Munir",
+        "Muhammad Aurangzeb",
+        "Ali Hasnain",
+    }
+    assert PersonAlias.objects.filter(name="Asim Munir", person__name="Syed Asim Munir").exists()
+    assert Person.objects.get(name="Ishaq Dar").articles.count() == 5
+    assert not Person.objects.filter(name__icontains="Bushra").exists()
+
+
+def test_seeds_get_topics_from_the_starter_rules(seeds_dir):
+    ingest_paths([seeds_dir], workers=1)
+    for article in Article.objects.all():
+        topics = set(article.topics.values_list("slug", flat=True))
+        assert {"diplomacy", "pakistan", "united-states"} <= topics, article.title
+    tariffs = Topic.objects.get(slug="trade-and-tariffs").articles.count()
+    assert tariffs >= 3
+
+
+def test_starter_topics_are_installed_with_valid_rules():
+    starter = Topic.objects.filter(slug__in=["diplomacy", "trade-and-tariffs", "afghanistan", "china"])
+    assert starter.count() == 4
+    for topic in Topic.objects.all():
+        assert topic.description
+        assert validate_rule(topic.rule, topic.pattern) == "", topic.name
+
+
+def test_apply_topics_keeps_manual_links_and_drops_stale_rule_links():
+    Topic.objects.all().delete()
+    oil = Topic.objects.create(name="Oil", slug="oil", rule="any", pattern="oil, crude")
+    gold = Topic.objects.create(name="Gold", slug="gold", rule="any", pattern="gold")
+    about_oil, about_gold = make_article("Crude oil rose."), make_article("Gold fell.")
+    TopicLink.objects.create(article=about_gold, topic=oil, assigned=Assignment.MANUAL)
+    TopicLink.objects.create(article=about_oil, topic=gold, assigned=Assignment.RULE)  # stale
+
+    assert apply_topics() == 2
+    links = set(TopicLink.objects.values_list("article__body", "topic__slug", "assigned"))
+    assert links == {
+        ("Crude oil rose.", "oil", "rule"),
+        ("Gold fell.", "gold", "rule"),
+        ("Gold fell.", "oil", "manual"),
+    }
+    assert apply_topics() == 0
+
+    oil.pattern = ""
+    oil.save()
+    assert apply_topics(topics=[oil]) == 1
+    assert set(TopicLink.objects.filter(topic=oil).values_list("assigned", flat=True)) == {"manual"}
+
+
+def test_apply_topics_command_reports_counts_and_refuses_unknown_slugs():
+    make_article("Tariffs and a trade deal.")
+    output = io.StringIO()
+    call_command("apply_topics", "--topic", "trade-and-tariffs", stdout=output)
+    assert "Applied 1 topic(s) to 1 article(s): 1 article(s) changed." in output.getvalue()
+    with pytest.raises(CommandError, match="No topic with the slug nonsense"):
+        call_command("apply_topics", "--topic", "nonsense")
+
+
+def test_preview_counts_the_articles_a_rule_would_match():
+    make_article("Crude oil rose."), make_article("Oil fell."), make_article("Turmoil.")
+    assert preview_topic_rule("any", "oil", False) == 2
+    assert preview_topic_rule("phrase", "crude oil", False) == 1
+
+
+def test_reextract_relinks_people_from_the_body():
+    article = make_article("Treasury Secretary James Baker spoke. Baker agreed.")
+    assert reextract(Article.objects.filter(pk=article.pk)) == 1
+    link = PersonLink.objects.get(article=article)
+    assert link.person.name == "James Baker"
+    assert [m["phrase"] for m in link.mentions] == ["James Baker", "Baker"]
+
+
+def test_a_regex_over_its_time_limit_is_dropped_for_the_run_and_its_links_kept():
+    Topic.objects.all().delete()
+    slow = Topic.objects.create(name="Slow", slug="slow", rule="regex", pattern=r"(a+)+$")
+    Topic.objects.create(name="Oil", slug="oil", rule="any", pattern="oil")
+    article = make_article("a" * 5000 + "! oil")
+    TopicLink.objects.create(article=article, topic=slow, assigned=Assignment.RULE)
+    assert apply_topics() == 1
+    assert set(article.topics.values_list("slug", flat=True)) == {"slow", "oil"}
+    Enricher().enrich(article, [])
+    assert set(article.topics.values_list("slug", flat=True)) == {"slow", "oil"}

@@ -1,0 +1,65 @@
+"""Topic rules: any/all/phrase/regex, case, whole words, and clear errors for bad regexes."""
+
+import time
+
+import pytest
+
+from articles.ingest.topics import RuleError, rule_matches, validate_rule
+
+TEXT = "Oil prices rose as OPEC met in Vienna.\nThe trade  deal cut tariffs; turmoil followed."
+
+
+@pytest.mark.parametrize(
+    ("rule", "pattern", "case_sensitive", "found"),
+    [
+        ("any", "oil, gas", False, ("oil",)),
+        ("any", "gas\nopec", False, ("opec",)),
+        ("any", "gas, coal", False, None),
+        ("any", "tariff", False, None),  # whole words only: "tariffs" is another word
+        ("any", "moil", False, None),  # not inside "turmoil"
+        ("any", "trade deal, trade", False, ("trade deal",)),  # longest alternative reported
+        ("any", "OPEC", True, ("OPEC",)),
+        ("any", "opec", True, None),
+        ("all", "oil, tariffs", False, ("oil", "tariffs")),
+        ("all", "oil, gas", False, None),
+        ("phrase", "trade deal", False, ("trade deal",)),  # any whitespace between the words
+        ("phrase", "deal trade", False, None),
+        ("phrase", "Trade Deal", True, None),
+        ("regex", r"tariffs?\b", False, ("tariffs",)),
+        ("regex", r"^The", True, None),
+        ("regex", r"(?m)^The", True, ("The",)),
+        ("any", "", False, None),  # an empty pattern is a manual-only topic
+    ],
+)
+def test_rule_matches_and_says_why(rule, pattern, case_sensitive, found):
+    match = rule_matches(rule, pattern, case_sensitive, TEXT)
+    assert (match.found if match else None) == found
+
+
+def test_a_bad_regex_is_a_clear_error():
+    with pytest.raises(RuleError, match="not valid"):
+        rule_matches("regex", "(unclosed", False, TEXT)
+    assert "not valid" in validate_rule("regex", "(unclosed")
+
+
+def test_a_catastrophic_regex_times_out_instead_of_hanging():
+    started = time.monotonic()
+    with pytest.raises(RuleError, match="longer than"):
+        rule_matches("regex", r"(a+)+$", False, "a" * 5000 + "!")
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("rule", "pattern", "problem"),
+    [
+        ("any", "oil, gas", ""),
+        ("regex", r"\boil\b", ""),
+        ("phrase", "", ""),
+        ("any", " , ,\n", "no words"),
+        ("regex", "(a|aa)+b", "longer than"),
+        ("fuzzy", "oil", "Unknown rule"),
+    ],
+)
+def test_validate_rule(rule, pattern, problem):
+    message = validate_rule(rule, pattern)
+    assert (problem in message) if problem else message == ""
