@@ -1,0 +1,7 @@
+"""The article search index: the only package that knows Whoosh.
+
+index.py   the index on disk: IndexDocument, add_or_update, remove, rebuild, indexed_stamps
+query.py   SearchRequest -> SearchResult (hits, exact total, facets, date histogram), highlights
+syntax.py  the user's query syntax; facets.py per-index numpy tables; highlight.py snippets
+schema.py  fields, analyzers and SCHEMA_VERSION
+"""

@@ -1,0 +1,156 @@
+"""Highlighting from the text the caller passes in (the database body; the index stores no body).
+
+The terms come from the parsed query: plain words match every word form (same stem), exact phrases
+and quoted words match exactly, prefixes and fuzzy terms as written. Everything outside <mark> is
+HTML-escaped, so the result is safe to mark safe.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from whoosh.lang.porter2 import stem
+
+from . import syntax
+from .schema import EXACT, STEMMED, WORD_RE
+
+CONTEXT_BEFORE = 60  # characters shown before the first match of a snippet
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class Terms:
+    stems: set = field(default_factory=set)
+    words: set = field(default_factory=set)  # exact, lowercase
+    phrases: list = field(default_factory=list)  # lists of lowercase words
+    patterns: list = field(default_factory=list)  # compiled regexes over one lowercase word
+    fuzzy: list = field(default_factory=list)  # (word, max edit distance)
+
+    def __bool__(self):
+        return bool(self.stems or self.words or self.phrases or self.patterns or self.fuzzy)
+
+
+class MarkedText(str):
+    """The highlighted HTML, with `count`: how many <mark id="hit-N"> it holds."""
+
+    count: int = 0
+
+
+def terms_of(parsed: syntax.Query) -> Terms:
+    terms = Terms()
+    for node, negated in syntax.walk(parsed.tree):
+        if negated:
+            continue
+        if isinstance(node, syntax.Word):
+            stems = [t.text for t in STEMMED(node.text)]
+            if len(stems) > 1:
+                terms.phrases.append([t.text for t in EXACT(node.text)])
+            terms.stems.update(stems)
+        elif isinstance(node, syntax.Phrase | syntax.FieldValue):
+            words = [t.text for t in EXACT(node.text)]
+            if len(words) == 1:
+                terms.words.add(words[0])
+            elif words:
+                terms.phrases.append(words)
+        elif isinstance(node, syntax.Pattern):
+            pattern = re.escape(node.text.lower()).replace(r"\*", r"\w*").replace(r"\?", r"\w")
+            terms.patterns.append(re.compile(pattern + "$"))
+        elif isinstance(node, syntax.Fuzzy):
+            terms.fuzzy.append((node.text.lower(), node.distance))
+    return terms
+
+
+@lru_cache(maxsize=50_000)
+def _stem(word: str) -> str:
+    return stem(word)
+
+
+def _within(a: str, b: str, limit: int) -> bool:
+    """Levenshtein distance of a and b is at most `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+def match_spans(terms: Terms, text: str) -> list[tuple[int, int]]:
+    """Character spans of the matches in `text`, sorted and merged."""
+    if not terms or not text:
+        return []
+    tokens = [(m.start(), m.end(), m.group().lower()) for m in WORD_RE.finditer(text)]
+    spans = []
+    for start, end, word in tokens:
+        if (
+            word in terms.words
+            or (terms.stems and _stem(word) in terms.stems)
+            or any(p.match(word) for p in terms.patterns)
+            or any(word[:1] == f[:1] and _within(word, f, d) for f, d in terms.fuzzy)
+        ):
+            spans.append((start, end))
+    if terms.phrases:
+        words = [t[2] for t in tokens]
+        for phrase in terms.phrases:
+            k = len(phrase)
+            for i in range(len(words) - k + 1):
+                if words[i] == phrase[0] and words[i : i + k] == phrase:
+                    spans.append((tokens[i][0], tokens[i + k - 1][1]))
+    spans.sort()
+    merged = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _render(text: str, spans, numbered: bool, collapse: bool) -> str:
+    def piece(s: str) -> str:
+        return html.escape(_SPACES.sub(" ", s) if collapse else s, quote=False)
+
+    out, at = [], 0
+    for n, (start, end) in enumerate(spans, 1):
+        out.append(piece(text[at:start]))
+        opening = f'<mark id="hit-{n}">' if numbered else "<mark>"
+        out.append(f"{opening}{piece(text[start:end])}</mark>")
+        at = end
+    out.append(piece(text[at:]))
+    return "".join(out)
+
+
+def snippet(terms: Terms, text: str, max_chars: int = 300) -> str:
+    """The passage of at most `max_chars` with the most matches, escaped, matches in <mark>."""
+    text = text or ""
+    spans = match_spans(terms, text)
+    best_start, best_count = 0, 0
+    for i, (start, _) in enumerate(spans):
+        count = sum(1 for s, e in spans[i:] if e <= start + max_chars - CONTEXT_BEFORE)
+        if count > best_count:
+            best_start, best_count = start, count
+    begin = max(0, best_start - CONTEXT_BEFORE) if spans else 0
+    if begin > 0:
+        space = text.find(" ", begin, best_start)
+        begin = space + 1 if space >= 0 else begin
+    end = min(len(text), begin + max_chars)
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > begin else end
+    inside = [(s - begin, e - begin) for s, e in spans if s >= begin and e <= end]
+    body = _render(text[begin:end], inside, numbered=False, collapse=True).strip()
+    return ("… " if begin > 0 else "") + body + (" …" if end < len(text) else "")
+
+
+def full(terms: Terms, text: str) -> MarkedText:
+    """The whole text escaped, each match in <mark id="hit-N"> numbered from 1."""
+    spans = match_spans(terms, text or "")
+    marked = MarkedText(_render(text or "", spans, numbered=True, collapse=False))
+    marked.count = len(spans)
+    return marked

@@ -1,0 +1,432 @@
+"""Searching: the user's query and filters in, one page of hits with exact totals and facets out.
+
+One pass over the matches (`_collect`) records every matching document number and its score; the
+page, the total, the facet counts and the date histogram all come from those arrays and from the
+per-index tables in facets.py, so nothing runs the query twice.
+"""
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+import numpy as np
+from whoosh import query as wq
+
+from . import highlight as hl
+from . import index, syntax
+from .facets import DateHistogram, FacetTables, tables_for
+from .schema import EXACT, STEMMED
+
+logger = logging.getLogger(__name__)
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PAGE_SIZE = 200
+MAX_PAGE = 100_000
+SUGGEST_BELOW = 5  # offer "did you mean" when fewer hits than this
+RARE_WORD = 3  # only words in fewer articles than this get a spelling suggestion
+FACETS = (
+    ("person", "persons", "persons_not"),
+    ("topic", "topics", "topics_not"),
+    ("source", "sources", "sources_not"),
+)
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    persons: list = field(default_factory=list)
+    persons_not: list = field(default_factory=list)
+    topics: list = field(default_factory=list)
+    topics_not: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+    sources_not: list = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+    undated: bool = False
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass
+class Hit:
+    id: int
+    score: float
+
+
+@dataclass
+class SearchResult:
+    total: int = 0
+    hits: list = field(default_factory=list)
+    facets: dict = field(default_factory=dict)
+    dates: DateHistogram = field(default_factory=lambda: DateHistogram("year", [], 0))
+    understood: str = ""
+    error: str = ""
+    suggestion: str = ""
+    sort: str = "relevance"  # the order applied: "newest" when relevance means nothing (no query)
+    page: int = 1
+    pages: int = 0
+
+
+class _Compiler:
+    """Turns the syntax tree into a Whoosh query and a plain-words reading of it."""
+
+    def __init__(self, tables: FacetTables):
+        self.tables = tables
+
+    def compile(self, node) -> tuple:
+        method = getattr(self, f"_{type(node).__name__.lower()}")
+        return method(node)
+
+    def _word(self, node: syntax.Word):
+        stems = [t.text for t in STEMMED(node.text)]
+        where = " in the title" if node.field else ""
+        if not stems:
+            return None, None
+        if len(stems) > 1:  # "Pakistan-US": its parts, adjacent
+            return self._phrase(syntax.Phrase(node.text, node.field))
+        fields = ("title",) if node.field else ("title", "body")
+        return _any(wq.Term(f, stems[0]) for f in fields), f"{node.text} (and word forms){where}"
+
+    def _phrase(self, node: syntax.Phrase):
+        words = [t.text for t in EXACT(node.text)]
+        if not words:
+            return None, None
+        fields = ("title_exact",) if node.field else ("title_exact", "body_exact")
+        where = " in the title" if node.field else ""
+        if len(words) == 1:
+            return _any(wq.Term(f, words[0]) for f in fields), f"exactly “{words[0]}”{where}"
+        return _any(wq.Phrase(f, words) for f in fields), f"the exact phrase “{' '.join(words)}”{where}"
+
+    def _pattern(self, node: syntax.Pattern):
+        text = node.text.lower()
+        fields = ("title_exact",) if node.field else ("title_exact", "body_exact")
+        where = " in the title" if node.field else ""
+        if text.endswith("*") and "*" not in text[:-1] and "?" not in text:
+            prefix = text[:-1]
+            return _any(wq.Prefix(f, prefix) for f in fields), f"words starting with “{prefix}”{where}"
+        return _any(wq.Wildcard(f, text) for f in fields), f"words like “{text}”{where}"
+
+    def _fuzzy(self, node: syntax.Fuzzy):
+        word = node.text.lower()
+        fields = ("title_exact",) if node.field else ("title_exact", "body_exact")
+        q = _any(wq.FuzzyTerm(f, word, maxdist=node.distance, prefixlength=1) for f in fields)
+        return q, f"{word} or a spelling within {node.distance} letter{'s' * (node.distance > 1)}"
+
+    def _fieldvalue(self, node: syntax.FieldValue):
+        labels = self.tables.fields[node.field].labels_matching(node.text)
+        if not labels:
+            return wq.NullQuery, f"{node.field} is “{node.text}” (no such {node.field} in the archive)"
+        return _any(wq.Term(node.field, label) for label in labels), f"{node.field} is {' or '.join(labels)}"
+
+    def _datespan(self, node: syntax.DateSpan):
+        start = datetime.combine(node.start, time.min) if node.start else None
+        end = datetime.combine(node.end, time.max) if node.end else None
+        return wq.DateRange("date", start, end), _describe_dates(node.start, node.end)
+
+    def _not(self, node: syntax.Not):
+        q, text = self.compile(node.child)
+        return (wq.Not(q), f"not: {text}") if q is not None else (None, None)
+
+    def _or(self, node: syntax.Or):
+        parts = [p for p in (self.compile(c) for c in node.children) if p[0] is not None]
+        if len(parts) <= 1:
+            return parts[0] if parts else (None, None)
+        return wq.Or([q for q, _ in parts]), "any of: " + " / ".join(_grouped(t) for _, t in parts)
+
+    def _and(self, node: syntax.And):
+        parts = [(c, *self.compile(c)) for c in node.children]
+        parts = [p for p in parts if p[1] is not None]
+        positive = [q for c, q, _ in parts if not isinstance(c, syntax.Not)]
+        negative = [q.query for c, q, _ in parts if isinstance(c, syntax.Not)]
+        if not parts:
+            return None, None
+        q = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
+        if negative:
+            q = wq.AndNot(q, _any(negative))
+        return q, _describe_and(parts)
+
+
+def _any(queries):
+    queries = list(queries)
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _grouped(text: str) -> str:
+    return f"({text})" if text.startswith(("all of", "any of")) else text
+
+
+def _describe_dates(start: date | None, end: date | None) -> str:
+    if start and end and start == end:
+        return f"dated {start.isoformat()}"
+    if start and end and start.day == 1 and (end.month, end.day) == (start.month, _last_day(start)):
+        if start.year == end.year:
+            return f"dated in {start.strftime('%B %Y')}"
+    if (
+        start
+        and end
+        and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+        and start.year == end.year
+    ):
+        return f"dated in {start.year}"
+    if start and end:
+        return f"dated {start.isoformat()} to {end.isoformat()}"
+    return f"dated from {start.isoformat()}" if start else f"dated up to {end.isoformat()}"
+
+
+def _last_day(d: date) -> int:
+    following = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return (following - date(d.year, d.month, 1)).days
+
+
+def _describe_and(parts) -> str:
+    content = [t for c, _, t in parts if not isinstance(c, syntax.Not | syntax.FieldValue | syntax.DateSpan)]
+    exclusions = [t.removeprefix("not: ") for c, _, t in parts if isinstance(c, syntax.Not)]
+    conditions = [t for c, _, t in parts if isinstance(c, syntax.FieldValue | syntax.DateSpan)]
+    pieces = []
+    if len(content) > 1:
+        pieces.append("all of: " + ", ".join(_grouped(t) for t in content))
+    elif content:
+        pieces.append(content[0])
+    if exclusions:
+        pieces.append("not: " + ", ".join(exclusions))
+    text = ", ".join(pieces)
+    if conditions:
+        text = "; ".join(([text] if text else []) + conditions)
+    return text
+
+
+def describe(tree_text: str | None) -> str:
+    if not tree_text:
+        return "all articles"
+    if tree_text.startswith("not: "):
+        return f"articles not containing {tree_text.removeprefix('not: ')}"
+    if tree_text.startswith(("person is", "topic is", "source is", "dated")):
+        return f"articles whose {tree_text}" if not tree_text.startswith("dated") else f"articles {tree_text}"
+    return f"articles containing {tree_text}"
+
+
+def _filter_mask(req: SearchRequest, tables: FacetTables) -> np.ndarray:
+    mask = tables.live.copy()
+    for name, wanted_attr, unwanted_attr in FACETS:
+        wanted, unwanted = getattr(req, wanted_attr) or [], getattr(req, unwanted_attr) or []
+        if wanted:
+            mask &= tables.fields[name].mask_any(list(wanted))
+        if unwanted:
+            mask &= ~tables.fields[name].mask_any(list(unwanted))
+    dates = tables.date_mask(req.date_from, req.date_to, req.undated)
+    if dates is not None:
+        mask &= dates
+    return mask
+
+
+def _collect(searcher, q, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Every matching document number (and score), in one pass over each segment."""
+    context = searcher.context() if scored else searcher.boolean_context()
+    docnums, scores = [], []
+    for subsearcher, offset in searcher.leaf_searchers():
+        matcher = q.matcher(subsearcher, context)
+        if not scored:
+            docnums.append(np.fromiter(matcher.all_ids(), dtype=np.int64) + offset)
+            continue
+        ids, weights = [], []
+        add_id, add_weight = ids.append, weights.append
+        is_active, next_match, doc_id, score = matcher.is_active, matcher.next, matcher.id, matcher.score
+        while is_active():
+            add_id(doc_id())
+            add_weight(score())
+            next_match()
+        docnums.append(np.array(ids, dtype=np.int64) + offset)
+        scores.append(np.array(weights, dtype=np.float64))
+    docnums = np.concatenate(docnums) if docnums else np.zeros(0, np.int64)
+    return docnums, (np.concatenate(scores) if scores else np.zeros(0)) if scored else None
+
+
+def _order(docnums, scores, sort: str, tables: FacetTables, limit: int | None) -> np.ndarray:
+    """Positions into docnums in the requested order (only the first `limit` are exact)."""
+    if sort == "relevance":
+        if limit is not None and limit < len(docnums):
+            top = np.argpartition(-scores, limit - 1)[:limit]
+            return top[np.lexsort((docnums[top], -scores[top]))]
+        return np.lexsort((docnums, -scores))
+    days = tables.days[docnums]
+    if sort == "newest":
+        return np.lexsort((-docnums, -days))  # undated (-1) sorts last
+    return np.lexsort((docnums, np.where(days < 0, np.iinfo(np.int64).max, days)))
+
+
+@dataclass
+class _Matches:
+    docnums: np.ndarray  # in result order
+    scores: np.ndarray | None
+    tables: FacetTables
+    sort: str
+    understood: str
+    problems: list
+
+
+def _match(searcher, req: SearchRequest, parsed: syntax.Query, limit: int | None) -> _Matches:
+    tables = tables_for(searcher)
+    q, reading = _Compiler(tables).compile(parsed.tree) if parsed.tree is not None else (None, None)
+    mask = _filter_mask(req, tables)
+    sort = req.sort if req.sort in SORTS else "relevance"
+    problems = list(parsed.problems)
+    if q is None and parsed.text:
+        problems.append("Your query has no words that can be searched for, so every article is listed.")
+    if sort == "relevance" and (q is None or not _has_text_terms(parsed)):
+        sort = "newest"  # only filters, fields or exclusions: there is nothing to rank by
+    if q is None:
+        docnums, scores = np.flatnonzero(mask), None
+    else:
+        docnums, scores = _collect(searcher, q.normalize(), scored=sort == "relevance")
+        keep = mask[docnums]
+        docnums = docnums[keep]
+        scores = scores[keep] if scores is not None else None
+    order = _order(docnums, scores, sort, tables, limit)
+    if limit is None or len(order) == len(docnums):
+        docnums, scores = docnums[order], (scores[order] if scores is not None else None)
+        return _Matches(docnums, scores, tables, sort, describe(reading), problems)
+    # Only the top `limit` are ordered: keep every match (for totals and facets), page first.
+    rest = np.ones(len(docnums), dtype=bool)
+    rest[order] = False
+    docnums = np.concatenate([docnums[order], docnums[rest]])
+    scores = np.concatenate([scores[order], scores[rest]])
+    return _Matches(docnums, scores, tables, sort, describe(reading), problems)
+
+
+def _has_text_terms(parsed: syntax.Query) -> bool:
+    text_nodes = syntax.Word | syntax.Phrase | syntax.Pattern | syntax.Fuzzy
+    return any(isinstance(node, text_nodes) and not negated for node, negated in syntax.walk(parsed.tree))
+
+
+def _plain_words(text: str) -> str:
+    return " ".join(t.text for t in EXACT(text))
+
+
+def _match_forgiving(searcher, req: SearchRequest, limit: int | None) -> _Matches:
+    """Run the query; if Whoosh rejects it, run its plain words instead and say so."""
+    parsed = syntax.parse(req.q)
+    try:
+        return _match(searcher, req, parsed, limit)
+    except Exception:
+        logger.warning("Query %r failed; searching its plain words instead.", parsed.text, exc_info=True)
+    plain = syntax.parse(_plain_words(parsed.text))
+    matches = _match(searcher, req, plain, limit)
+    matches.problems.append("Your query could not be run as written, so its words were searched instead.")
+    return matches
+
+
+def _suggestion(searcher, parsed: syntax.Query) -> str:
+    """The query with each unknown or rare word replaced by a more frequent close spelling."""
+    reader = searcher.reader()
+    corrector = searcher.corrector("body_exact")
+    replacements = []
+    for node, negated in syntax.walk(parsed.tree):
+        if negated or not isinstance(node, syntax.Word) or not node.text.isalpha() or len(node.text) < 3:
+            continue
+        word = node.text.lower()
+        frequency = reader.doc_frequency("body_exact", word) + reader.doc_frequency("title_exact", word)
+        if frequency >= RARE_WORD:
+            continue  # a word that many articles use is spelled as intended
+        # One edit first; two (ten times the cost) only for a word the index has never seen.
+        attempts = ((1, 1), (2, 2)) if frequency == 0 else ((1, 1),)
+        for maxdist, prefix in attempts:
+            better = [
+                candidate
+                for candidate in corrector.suggest(word, limit=3, maxdist=maxdist, prefix=prefix)
+                if reader.doc_frequency("body_exact", candidate) > max(frequency, 1) * 3
+            ]
+            if better:
+                replacements.append((node.start, node.end, better[0]))
+                break
+    text = parsed.text
+    for start, end, candidate in sorted(replacements, reverse=True):
+        text = text[:start] + candidate + text[end:]
+    return text if replacements else ""
+
+
+def _bounded(value, default: int, high: int) -> int:
+    """A page number or size from a URL: an integer from 1 to `high`, else the default."""
+    try:
+        return max(1, min(int(value), high))
+    except (TypeError, ValueError):
+        return default
+
+
+def search(req: SearchRequest) -> SearchResult:
+    page_size = _bounded(req.page_size, default=20, high=MAX_PAGE_SIZE)
+    page = _bounded(req.page, default=1, high=MAX_PAGE)
+    with index.searcher() as searcher:
+        m = _match_forgiving(searcher, req, limit=page * page_size)
+        total = len(m.docnums)
+        first = (page - 1) * page_size
+        page_docs = m.docnums[first : first + page_size]
+        ids = m.tables.ids[page_docs]
+        page_scores = (
+            m.scores[first : first + page_size] if m.scores is not None else np.zeros(len(page_docs))
+        )
+        doc_mask = np.zeros(m.tables.doc_count, dtype=bool)
+        doc_mask[m.docnums] = True
+        facets = {name: m.tables.fields[name].counts(doc_mask) for name, _, _ in FACETS}
+        result = SearchResult(
+            total=total,
+            hits=[Hit(int(i), float(s)) for i, s in zip(ids, page_scores, strict=True)],
+            facets=facets,
+            dates=m.tables.histogram(m.docnums, req.date_from, req.date_to),
+            understood=m.understood,
+            error=" ".join(dict.fromkeys(m.problems)),
+            sort=m.sort,
+            page=page,
+            pages=-(-total // page_size),
+        )
+        if total < SUGGEST_BELOW and req.q:
+            try:
+                result.suggestion = _suggestion(searcher, syntax.parse(req.q))
+            except Exception:
+                logger.warning("Spelling suggestion failed for %r.", req.q, exc_info=True)
+    return result
+
+
+def iter_ids(req: SearchRequest) -> Iterator[int]:
+    """Every matching article id in the requested order (for a CSV export)."""
+    with index.searcher() as searcher:
+        m = _match_forgiving(searcher, req, limit=None)
+        ids = m.tables.ids[m.docnums]
+    for article_id in ids:
+        yield int(article_id)
+
+
+def highlight(req_or_q, text: str, max_chars: int = 300) -> str:
+    """A short passage of `text` around the matches, escaped, matches in <mark>."""
+    q = req_or_q.q if isinstance(req_or_q, SearchRequest) else req_or_q
+    return hl.snippet(hl.terms_of(syntax.parse(q)), text, max_chars)
+
+
+def highlight_full(q, text: str) -> hl.MarkedText:
+    """The whole text escaped, matches in <mark id="hit-N"> from 1; `.count` says how many."""
+    q = q.q if isinstance(q, SearchRequest) else q
+    return hl.full(hl.terms_of(syntax.parse(q)), text)
+
+
+MLT_TERMS = 15
+
+
+def more_like_this(article_id: int, limit: int = 5) -> list[int]:
+    """Articles sharing the most distinctive key words of this one, best first."""
+    with index.searcher() as searcher:
+        tables = tables_for(searcher)
+        docnums = np.flatnonzero((tables.ids == int(article_id)) & tables.live)
+        if not len(docnums):
+            return []
+        docnum = int(docnums[0])
+        key_terms = (searcher.stored_fields(docnum).get("key_terms") or "").split()
+        reader = searcher.reader()
+        weighted = [(searcher.idf("body", t), t) for t in key_terms if reader.doc_frequency("body", t) > 1]
+        weighted.sort(reverse=True)
+        chosen = weighted[:MLT_TERMS]
+        if not chosen:
+            return []
+        q = wq.Or([wq.Term("body", t, boost=idf) for idf, t in chosen])
+        results = searcher.search(q, limit=limit, mask={docnum})
+        return [int(tables.ids[hit.docnum]) for hit in results]

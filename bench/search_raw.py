@@ -1,0 +1,187 @@
+"""Search benchmark on Reuters-21578: raw Whoosh `search(limit=20)` against the archive's search().
+
+    .venv/bin/python bench/search_raw.py [--corpus ../shared/corpora/reuters21578]
+        [--index /tmp/archive-bench-index] [--rebuild [--procs 2]] [--queries 200]
+
+Builds (once; reused until --rebuild) an index of the corpus with the archive's schema through
+articles.search.index.rebuild, then times about 200 mixed queries (single words, two words,
+phrases, prefixes, person:/topic: fields; broad and selective) on the same Whoosh query objects:
+raw `searcher.search(query, limit=20)` (top 20 only, no total, no facets) against
+`articles.search.query.search()` (page, exact total, person/topic/source facets, date histogram);
+then both filtered by a topic (Whoosh filter query against the numpy mask), and search() sorted
+newest first. Prints median and p95 of each. The index lives outside the repository: the corpus
+is research-only.
+
+bench/search.py (the whole page) imports build_index, sample_queries, time_raw, time_search.
+"""
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "reuters21578"
+DEFAULT_INDEX = Path("/tmp/archive-bench-index")
+FILTER_TOPIC = "earn"  # the corpus's most frequent topic
+
+
+def setup_django(index_dir: Path) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only")
+    os.environ["ARCHIVE_INDEX_DIR"] = str(index_dir)
+    import django
+
+    django.setup()
+
+
+def _display(code: str) -> str:
+    return " ".join(part.capitalize() for part in code.split("-"))
+
+
+def documents(corpus_dir: Path):
+    """IndexDocuments for the corpus: people codes as names ("james-baker" -> "James Baker"),
+    topic codes as topics, the first place code standing in for the source."""
+    from articles.search.index import IndexDocument
+    from bench.reuters import iter_reuters
+
+    for article in iter_reuters(corpus_dir):
+        yield IndexDocument(
+            id=article.newid,
+            title=article.title,
+            body=article.body,
+            published=article.date.date() if article.date else None,
+            persons=[_display(code) for code in article.people],
+            topics=list(article.topics),
+            source=article.places[0] if article.places else "",
+            stamp="bench",
+        )
+
+
+def build_index(corpus_dir: Path, rebuild: bool = False, procs: int = 1) -> float:
+    """Index the corpus unless an index of the current schema is there; returns seconds spent."""
+    from articles.search import index
+
+    if not rebuild and not index.needs_rebuild() and index.doc_count() > 0:
+        return 0.0
+    started = time.perf_counter()
+    index.rebuild(documents(corpus_dir), procs=procs)
+    return time.perf_counter() - started
+
+
+def sample_queries(corpus_dir: Path, count: int = 200, seed: int = 21578) -> list[str]:
+    """A reproducible mix of query strings drawn from the corpus itself."""
+    rng = random.Random(seed)
+    words, bigrams, people, topics = Counter(), Counter(), Counter(), Counter()
+    for doc in documents(corpus_dir):
+        title_words = re.findall(r"[a-z]{3,}", doc.title.lower())
+        words.update(set(re.findall(r"[a-z]{4,}", doc.body.lower())))
+        bigrams.update(zip(title_words, title_words[1:], strict=False))
+        people.update(doc.persons)
+        topics.update(doc.topics)
+    from articles.search.schema import STEMMED
+
+    # Sorted by count, then alphabetically, so that the sample does not depend on hash order.
+    ranked = [w for w, _ in sorted(words.items(), key=lambda item: (-item[1], item[0])) if list(STEMMED(w))]
+    broad, middle, rare = ranked[:300], ranked[300:3000], ranked[3000:20000]
+    phrases = sorted(f'"{a} {b}"' for (a, b), n in bigrams.items() if n >= 3)
+    person_names = sorted(p for p, n in people.items() if n >= 3)
+    topic_names = sorted(t for t, n in topics.items() if n >= 3)
+    makers = [
+        lambda: rng.choice(broad),
+        lambda: rng.choice(middle),
+        lambda: rng.choice(rare),
+        lambda: f"{rng.choice(middle)} {rng.choice(broad)}",
+        lambda: f"{rng.choice(middle)} {rng.choice(middle)}",
+        lambda: rng.choice(phrases),
+        lambda: f"{rng.choice(middle)[:4]}*",
+        lambda: f'person:"{rng.choice(person_names)}"',
+        lambda: f"topic:{rng.choice(topic_names)}",
+        lambda: f"topic:{rng.choice(topic_names)} {rng.choice(middle)}",
+    ]
+    return [makers[i % len(makers)]() for i in range(count)]
+
+
+def _ms(seconds: list[float]) -> tuple[float, float]:
+    ordered = sorted(seconds)
+    return statistics.median(ordered) * 1000, ordered[int(0.95 * (len(ordered) - 1))] * 1000
+
+
+def time_raw(queries: list[str], topic: str = "") -> list[float]:
+    """Seconds per query for Whoosh alone: searcher.search(query, limit=20) on the compiled query;
+    with `topic`, filtered by Whoosh (filter=Term("topic", topic))."""
+    from whoosh import query as wq
+
+    from articles.search import index, syntax
+    from articles.search.facets import tables_for
+    from articles.search.query import _Compiler
+
+    timings = []
+    with index.searcher() as searcher:
+        compiler = _Compiler(tables_for(searcher))
+        for text in queries:
+            q, _ = compiler.compile(syntax.parse(text).tree)
+            q = q.normalize() if q is not None else wq.Every()
+            started = time.perf_counter()
+            searcher.search(q, limit=20, filter=wq.Term("topic", topic) if topic else None)
+            timings.append(time.perf_counter() - started)
+    return timings
+
+
+def time_search(queries: list[str], **filters) -> list[float]:
+    """Seconds per query for articles.search.query.search(): page, total, facets, histogram."""
+    from articles.search.query import SearchRequest, search
+
+    timings = []
+    for text in queries:
+        started = time.perf_counter()
+        search(SearchRequest(q=text, **filters))
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the reut2-*.sgm directory")
+    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="where to keep the bench index")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the index even if it is current")
+    parser.add_argument("--procs", type=int, default=1, help="indexing processes for --rebuild")
+    parser.add_argument("--queries", type=int, default=200, help="how many queries to time")
+    args = parser.parse_args()
+    setup_django(args.index)
+
+    from articles.search import index
+    from articles.search.facets import tables_for
+
+    built = build_index(args.corpus, args.rebuild, args.procs)
+    print(
+        f"index: {index.doc_count()} documents in {args.index}"
+        + (f", built in {built:.1f} s" if built else "")
+    )
+    queries = sample_queries(args.corpus, args.queries)
+    started = time.perf_counter()
+    with index.searcher() as searcher:
+        tables_for(searcher)
+    print(f"facet tables (once per index version): {(time.perf_counter() - started) * 1000:.1f} ms")
+    time_search(queries[:20])  # warm the caches of both paths alike
+    time_raw(queries[:20])
+    runs = [
+        ("raw search(limit=20)", time_raw(queries)),
+        ("search() + facets + histogram", time_search(queries)),
+        (f"raw, Whoosh filter topic {FILTER_TOPIC}", time_raw(queries, topic=FILTER_TOPIC)),
+        (f"search(), topics=[{FILTER_TOPIC}]", time_search(queries, topics=[FILTER_TOPIC])),
+        ("search(), sort=newest", time_search(queries, sort="newest")),
+    ]
+    for label, timings in runs:
+        median, p95 = _ms(timings)
+        print(f"{label:34} median {median:6.2f} ms   p95 {p95:6.2f} ms   ({len(timings)} queries)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""The index on disk: updates, removals, rebuild swap, schema version, the writer lock, repair."""
+
+import threading
+from datetime import date
+
+import pytest
+
+from articles.search import index, schema
+from articles.search.query import SearchRequest, search
+
+
+def doc(id, body="wheat harvest", stamp="v1", published=None, **extra):
+    return index.IndexDocument(
+        id=id, title=f"Article {id}", body=body, published=published, stamp=stamp, **extra
+    )
+
+
+def found(q) -> set[int]:
+    return {hit.id for hit in search(SearchRequest(q=q, page_size=200)).hits}
+
+
+def test_index_is_created_on_first_use(index_dir):
+    assert index.current_dir() is None
+    assert index.doc_count() == 0
+    assert index.current_dir().parent == index_dir
+    assert not index.needs_rebuild()
+
+
+def test_add_or_update_replaces_by_id():
+    assert index.add_or_update([doc(1, "wheat"), doc(2, "barley")]) == 2
+    index.add_or_update([doc(1, "maize", stamp="v2")])
+    assert index.doc_count() == 2
+    assert found("wheat") == set()
+    assert found("maize") == {1}
+    assert index.indexed_stamps() == {1: "v2", 2: "v1"}
+
+
+def test_bulk_add_with_two_processes():
+    docs = [doc(i, f"grain report {i}") for i in range(1, 301)]
+    assert index.add_or_update(docs, procs=2, multisegment=True) == 300
+    assert index.doc_count() == 300
+    assert search(SearchRequest(q="grain")).total == 300
+
+
+def test_remove_counts_what_was_there():
+    index.add_or_update([doc(1), doc(2), doc(3)])
+    assert index.remove([2, 3, 99]) == 2
+    assert index.remove([]) == 0
+    assert index.indexed_stamps() == {1: "v1"}
+    assert search(SearchRequest(q="wheat")).total == 1
+
+
+def test_searcher_sees_updates_made_after_it_opened():
+    index.add_or_update([doc(1)])
+    assert search(SearchRequest(q="wheat")).total == 1
+    index.add_or_update([doc(2)])
+    assert search(SearchRequest(q="wheat")).total == 2
+    index.remove([1])
+    assert [hit.id for hit in search(SearchRequest(q="wheat")).hits] == [2]
+
+
+def test_facets_follow_updates_of_metadata():
+    index.add_or_update([doc(1, persons=["Ann Lee"], published=None)])
+    assert search(SearchRequest()).facets["person"][0].value == "Ann Lee"
+    index.add_or_update([doc(1, persons=["Bo Chen"])])
+    assert [f.value for f in search(SearchRequest()).facets["person"]] == ["Bo Chen"]
+
+
+def test_rebuild_swaps_in_a_new_directory(index_dir):
+    index.add_or_update([doc(1, "wheat"), doc(2, "wheat")])
+    before = index.current_dir()
+    assert found("wheat") == {1, 2}
+    assert index.rebuild([doc(3, "wheat"), doc(4, "rice")]) == 2
+    after = index.current_dir()
+    assert after != before and after.parent == before.parent
+    assert found("wheat") == {3}
+    assert index.indexed_stamps() == {3: "v1", 4: "v1"}
+    index.rebuild([doc(5, "wheat")])
+    # The generation just replaced stays for readers in other processes; older ones go.
+    assert not before.exists()
+    assert sorted(p.name for p in index_dir.iterdir() if p.is_dir()) == sorted(
+        [after.name, index.current_dir().name]
+    )
+
+
+def test_failed_rebuild_leaves_the_live_index_alone(index_dir):
+    index.add_or_update([doc(1, "wheat")])
+    live = index.current_dir()
+
+    def broken():
+        yield doc(2, "wheat")
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError, match="database went away"):
+        index.rebuild(broken())
+    assert index.current_dir() == live
+    assert found("wheat") == {1}
+    assert [p for p in index_dir.iterdir() if p.is_dir()] == [live]
+
+
+def test_schema_version_mismatch_asks_for_a_rebuild():
+    index.add_or_update([doc(1)])
+    assert not index.needs_rebuild()
+    (index.current_dir() / index.VERSION_FILE).write_text(f"{schema.SCHEMA_VERSION - 1}\n")
+    assert index.needs_rebuild()
+    index.rebuild([doc(1)])
+    assert not index.needs_rebuild()
+
+
+def test_writer_lock_held_elsewhere_raises_index_busy():
+    index.add_or_update([doc(1)])
+    with index.writer():
+        with pytest.raises(index.IndexBusy, match="try again"):
+            index.add_or_update([doc(2)], timeout=0.2)
+        with pytest.raises(index.IndexBusy):
+            index.remove([1], timeout=0.1)
+    assert index.add_or_update([doc(2)], timeout=0.2) == 1
+
+
+def test_rebuild_holds_the_lock_so_concurrent_writes_wait_or_fail():
+    index.add_or_update([doc(1)])
+    started, release, outcome = threading.Event(), threading.Event(), {}
+
+    def slow_docs():
+        yield doc(1)
+        started.set()
+        release.wait(5)
+        yield doc(2)
+
+    rebuilder = threading.Thread(target=lambda: outcome.setdefault("n", index.rebuild(slow_docs())))
+    rebuilder.start()
+    started.wait(5)
+    with pytest.raises(index.IndexBusy):
+        index.add_or_update([doc(3)], timeout=0.1)
+    release.set()
+    rebuilder.join(10)
+    assert outcome["n"] == 2
+    index.add_or_update([doc(3)], timeout=1)
+    assert index.indexed_stamps().keys() == {1, 2, 3}
+
+
+def test_error_inside_the_writer_is_raised_as_itself_and_nothing_is_committed():
+    index.add_or_update([doc(1)])
+    with pytest.raises(ValueError, match="bad document"):
+        with index.writer() as w:
+            w.update_document(**index.document_fields(doc(2)))
+            raise ValueError("bad document")
+    assert index.indexed_stamps() == {1: "v1"}
+    assert index.add_or_update([doc(3)], timeout=0.2) == 1  # the lock was released
+
+
+def test_missing_generation_directory_is_recreated_empty():
+    index.add_or_update([doc(1)])
+    live = index.current_dir()
+    for path in live.iterdir():
+        path.unlink()
+    live.rmdir()
+    assert index.doc_count() == 0
+    assert index.needs_rebuild() is False
+    index.add_or_update([doc(2)])
+    assert index.indexed_stamps() == {2: "v1"}
+
+
+def test_generation_without_table_of_contents_is_recreated():
+    index.add_or_update([doc(1)])
+    for path in index.current_dir().glob("*.toc"):
+        path.unlink()
+    index.add_or_update([doc(2)])
+    assert index.indexed_stamps() == {2: "v1"}
+
+
+def test_document_fields_keep_names_and_dates():
+    fields = index.document_fields(
+        index.IndexDocument(
+            7, "T", "B", date(2025, 8, 6), ["Ishaq Dar", "Dar, Ishaq"], ["Trade"], "dawn.com", "x"
+        )
+    )
+    assert fields["person"] == "Ishaq Dar,Dar  Ishaq"
+    assert fields["date"].isoformat() == "2025-08-06T00:00:00"
+    assert "date" not in index.document_fields(doc(8))
+
+
+def test_bulk_update_with_two_processes_replaces_existing_documents():
+    index.add_or_update([doc(1, "wheat", stamp="old")])
+    docs = [doc(1, "maize", stamp="new")] + [doc(i, "grain") for i in range(2, 200)]
+    index.add_or_update(docs, procs=2, multisegment=True)
+    assert index.doc_count() == 199
+    assert index.indexed_stamps()[1] == "new"
+    assert search(SearchRequest(q="wheat")).total == 0
+
+
+def test_threads_search_while_the_index_changes():
+    index.add_or_update([doc(i, "wheat") for i in range(1, 51)])
+    errors, totals = [], []
+
+    def reader():
+        try:
+            for _ in range(20):
+                totals.append(search(SearchRequest(q="wheat")).total)
+        except Exception as exc:  # collected: an exception in a thread would not fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for batch in range(51, 71, 5):
+        index.add_or_update([doc(i, "wheat") for i in range(batch, batch + 5)])
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert len(totals) == 80 and all(50 <= total <= 70 for total in totals)
+    assert search(SearchRequest(q="wheat")).total == 70
