@@ -26,7 +26,7 @@ def reuters_dir():
 
 
 @pytest.fixture(autouse=True)
-def index_dir(tmp_path, settings):
-    """Every test gets its own empty Whoosh index directory."""
-    settings.ARCHIVE_INDEX_DIR = tmp_path / "index"
+def index_dir(tmp_path_factory, settings):
+    """Every test gets its own empty Whoosh index directory (outside tmp_path, which tests ingest)."""
+    settings.ARCHIVE_INDEX_DIR = tmp_path_factory.mktemp("index")
     return settings.ARCHIVE_INDEX_DIR

@@ -1,0 +1,134 @@
+"""The bridge from the database to the search index: what an article looks like to the index, and
+when the index hears of a change.
+
+The database is the source of truth. A change marks its articles `needs_indexing` in the same
+transaction, and the index is written after the commit. If the index is busy or the process
+dies in between, the articles stay marked and `flush_pending()` (run by every ingest and by
+`check_index --fix`) catches them up: no request ever fails on the index lock.
+"""
+
+import datetime
+import logging
+import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from articles.models import Article, Person, Topic
+from articles.search import index
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+def document_for(article: Article) -> index.IndexDocument:
+    """The index's view of an article; `persons` and `topics` must be prefetched for speed."""
+    return index.IndexDocument(
+        id=article.pk,
+        title=article.title,
+        body=article.body,
+        published=article.published,
+        persons=sorted(p.name for p in article.persons.all()),
+        topics=sorted(t.name for t in article.topics.all()),
+        source=str(article.source) if article.source_id else "",
+        stamp=stamp_of(article.changed),
+    )
+
+
+def stamp_of(changed: datetime.datetime) -> str:
+    """The change marker stored in the index; check_index compares it with the database's."""
+    return changed.isoformat()
+
+
+def articles_for_index():
+    """Articles with everything document_for() reads, in two extra queries per batch."""
+    return Article.objects.select_related("source").prefetch_related(
+        Prefetch("persons", queryset=Person.objects.only("id", "name")),
+        Prefetch("topics", queryset=Topic.objects.only("id", "name")),
+    )
+
+
+def iter_documents(queryset=None) -> Iterable[index.IndexDocument]:
+    """Stream index documents for every article (or those of `queryset`), BATCH rows at a time."""
+    rows = articles_for_index() if queryset is None else queryset
+    for article in rows.order_by("pk").iterator(chunk_size=BATCH):
+        yield document_for(article)
+
+
+_deferral = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Within this block queue_reindex only marks articles; the caller flushes them later. An
+    ingest run uses it: its own writer holds the index, and waiting for it would stall the run."""
+    _deferral.active = True
+    try:
+        yield
+    finally:
+        _deferral.active = False
+
+
+def queue_reindex(article_ids: Iterable[int]) -> None:
+    """Mark the articles changed, and index them once the current transaction commits."""
+    ids = list(article_ids)
+    if not ids:
+        return
+    Article.objects.filter(pk__in=ids).update(needs_indexing=True, changed=timezone.now())
+    if not getattr(_deferral, "active", False):
+        transaction.on_commit(lambda: index_now(ids))
+
+
+def queue_removal(article_ids: Iterable[int]) -> None:
+    """Remove the articles from the index once the current transaction commits."""
+    ids = list(article_ids)
+    if ids:
+        transaction.on_commit(lambda: remove_now(ids))
+
+
+def index_now(article_ids: list[int]) -> int:
+    """Index these articles now and clear their flag; if the index is busy they stay pending."""
+    try:
+        return _index_batch(articles_for_index().filter(pk__in=article_ids))
+    except index.IndexBusy:
+        logger.warning("Search index busy; %d articles stay pending until the next flush.", len(article_ids))
+        return 0
+
+
+def remove_now(article_ids: list[int]) -> int:
+    """Remove these articles from the index now; orphans left by a busy index are found by check_index."""
+    try:
+        return index.remove(article_ids)
+    except index.IndexBusy:
+        logger.warning(
+            "Search index busy; %d deleted articles stay in it until check_index --fix.", len(article_ids)
+        )
+        return 0
+
+
+def flush_pending() -> int:
+    """Index every article still marked `needs_indexing`; returns how many were indexed."""
+    total = 0
+    while True:
+        pending = list(
+            Article.objects.filter(needs_indexing=True).order_by("pk").values_list("pk", flat=True)[:BATCH]
+        )
+        if not pending:
+            return total
+        total += _index_batch(articles_for_index().filter(pk__in=pending))
+
+
+def _index_batch(queryset) -> int:
+    """Write the documents, then clear the flag on the rows not changed again since they were read
+    (a row changed meanwhile keeps its flag, and its own on-commit hook indexes it)."""
+    read_at = timezone.now()
+    docs = [document_for(article) for article in queryset]
+    if not docs:
+        return 0
+    index.add_or_update(docs)
+    Article.objects.filter(pk__in=[doc.id for doc in docs], changed__lte=read_at).update(needs_indexing=False)
+    return len(docs)

@@ -1,0 +1,248 @@
+"""One ingest run: find the files, read them in worker processes, store each in its own
+transaction, index what changed, and record the run with its counts and failures.
+
+Two runs never overlap (a lock file in the data directory). Reading and person extraction run in
+a process pool; the index is written by a separate process while the database is being written,
+so the two cores share the work. Anything stored but not yet indexed when a run dies stays
+marked `needs_indexing` and the next run indexes it first.
+"""
+
+import fcntl
+import multiprocessing
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, connections
+from django.utils import timezone
+
+from articles import indexing
+from articles.enrich import Enricher
+from articles.ingest.draft import ArticleDraft, FileFailure
+from articles.ingest.people import load_extractor
+from articles.ingest.read import find_files, read_file
+from articles.models import IngestFailure, IngestRun
+from articles.store import Catalog, Outcome, store_draft
+
+INDEX_BATCH = 1000
+
+
+class IngestLocked(Exception):
+    """Another ingest run holds the archive's ingest lock."""
+
+
+@contextmanager
+def ingest_lock(wait: bool = False):
+    """Hold the archive-wide ingest lock; raise IngestLocked at once unless `wait`."""
+    settings.ARCHIVE_DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = settings.ARCHIVE_DATA_DIR / "ingest.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise IngestLocked(
+                f"Another ingest is running ({holder}). Wait for it to finish, or run again with --wait."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {timezone.now():%Y-%m-%d %H:%M:%S %Z}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- reading, in worker processes -----------------------------------------------------------
+
+_extractor = None
+
+
+def _init_worker(extractor_path: str) -> None:
+    global _extractor
+    _extractor = load_extractor(extractor_path)
+
+
+def _read(task: tuple[str, int]) -> tuple[str, list[ArticleDraft | FileFailure]]:
+    path, max_bytes = task
+    items = read_file(Path(path), max_bytes)
+    for item in items:
+        if isinstance(item, ArticleDraft):
+            item.mentions = _extractor.extract(item.body)
+    return path, items
+
+
+def read_all(paths: Iterable[str | os.PathLike], workers: int) -> Iterator[ArticleDraft | FileFailure]:
+    """Every draft and failure under `paths`, read by `workers` processes (in-process when 1)."""
+    files = []
+    for found in find_files(paths):
+        if isinstance(found, FileFailure):
+            yield found
+        else:
+            files.append(str(found))
+    tasks = [(path, settings.ARCHIVE_MAX_FILE_BYTES) for path in files]
+    if workers <= 1 or len(tasks) < 8:
+        _init_worker(settings.ARCHIVE_PERSON_EXTRACTOR)
+        results = map(_read, tasks)
+        for _, items in results:
+            yield from items
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, _init_worker, (settings.ARCHIVE_PERSON_EXTRACTOR,)) as pool:
+        for _, items in pool.imap(_read, tasks, chunksize=8):
+            yield from items
+
+
+# --- indexing, in a background process ------------------------------------------------------
+
+
+def _index_loop(queue) -> None:
+    connections.close_all()  # never share the parent's database connection after fork
+    while (ids := queue.get()) is not None:
+        indexing.index_now(ids)
+    connections.close_all()
+
+
+class BackgroundIndexer:
+    """Indexes batches of stored articles in a second process while the run goes on."""
+
+    def __init__(self):
+        context = multiprocessing.get_context("fork")
+        self.queue = context.Queue(maxsize=4)
+        connections.close_all()
+        self.process = context.Process(target=_index_loop, args=(self.queue,), daemon=True)
+        self.process.start()
+        self.pending: list[int] = []
+
+    def add(self, article_id: int) -> None:
+        self.pending.append(article_id)
+        if len(self.pending) >= INDEX_BATCH:
+            self.queue.put(self.pending)
+            self.pending = []
+
+    def close(self) -> None:
+        if self.pending:
+            self.queue.put(self.pending)
+        self.queue.put(None)
+        self.process.join()
+
+
+class InlineIndexer:
+    """Indexes in this process: for callers inside a transaction, whose rows no other process sees."""
+
+    def __init__(self):
+        self.pending = []
+
+    def add(self, article_id: int) -> None:
+        self.pending.append(article_id)
+        if len(self.pending) >= INDEX_BATCH:
+            self.close()
+
+    def close(self) -> None:
+        indexing.index_now(self.pending)
+        self.pending = []
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+@dataclass
+class RunReport:
+    """What a run did: counts by outcome, the failures, and the run record (None on a dry run)."""
+
+    counts: Counter = field(default_factory=Counter)
+    failures: list[FileFailure] = field(default_factory=list)
+    run: IngestRun | None = None
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        parts = [f"{self.counts[o]} {o}" for o in (*Outcome, "failed")]
+        return f"{', '.join(parts)} in {self.seconds:.1f} s"
+
+
+def ingest_paths(
+    paths: Iterable[str | os.PathLike],
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    wait: bool = False,
+    workers: int | None = None,
+    on_item: Callable[[ArticleDraft | FileFailure, str], None] | None = None,
+) -> RunReport:
+    """Ingest files and directories into the archive; see `manage.py ingest --help`.
+
+    `on_item(item, outcome)` is called for every draft and failure (progress, dry-run listing).
+    """
+    paths = [str(p) for p in paths]
+    workers = workers or min(2, os.cpu_count() or 1)
+    report = RunReport()
+    started = time.monotonic()
+    if dry_run:
+        catalog = Catalog()
+        for item in read_all(paths, workers):
+            outcome = "failed" if isinstance(item, FileFailure) else catalog.classify(item)[0]
+            report.counts[outcome] += 1
+            if on_item:
+                on_item(item, outcome)
+        report.seconds = time.monotonic() - started
+        return report
+
+    with ingest_lock(wait):
+        indexing.flush_pending()  # articles a killed run stored but did not index
+        run = IngestRun.objects.create(paths="\n".join(paths))
+        report.run = run
+        open_failures = set(IngestFailure.objects.filter(resolved=False).values_list("path", flat=True))
+        catalog, enricher = Catalog(), Enricher()
+        indexer = InlineIndexer() if connection.in_atomic_block else BackgroundIndexer()
+        try:
+            with indexing.deferred():
+                for item in read_all(paths, workers):
+                    outcome = _store(item, run, catalog, enricher, indexer, open_failures, force)
+                    report.counts[outcome] += 1
+                    if isinstance(item, FileFailure):
+                        report.failures.append(item)
+                    if on_item:
+                        on_item(item, outcome)
+        finally:
+            indexer.close()
+            _finish(run, report.counts)
+        # Whatever the index could not take while the run went on, and articles renamed people
+        # touched (deferred above).
+        indexing.flush_pending()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _store(item, run, catalog, enricher, indexer, open_failures, force) -> str:
+    if isinstance(item, FileFailure):
+        IngestFailure.objects.create(run=run, path=item.origin, code=item.code, message=item.message)
+        return "failed"
+    try:
+        outcome, article_id = store_draft(item, catalog, enricher, force=force)
+    except Exception as error:  # one bad article must not stop the batch; the reason is kept
+        enricher.reload()  # forget any person created in the rolled-back transaction
+        IngestFailure.objects.create(
+            run=run, path=item.origin, code="store-error", message=f"Could not store the article: {error}"
+        )
+        return "failed"
+    if item.origin in open_failures:
+        IngestFailure.objects.filter(path=item.origin, resolved=False).update(resolved=True)
+    if outcome in (Outcome.NEW, Outcome.UPDATED):
+        indexer.add(article_id)
+    return outcome
+
+
+def _finish(run: IngestRun, counts: Counter) -> None:
+    run.new, run.updated = counts[Outcome.NEW], counts[Outcome.UPDATED]
+    run.unchanged, run.duplicates = counts[Outcome.UNCHANGED], counts[Outcome.DUPLICATE]
+    run.failed = counts["failed"]
+    run.finished = timezone.now()
+    run.save()

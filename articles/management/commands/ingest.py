@@ -1,0 +1,87 @@
+"""`manage.py ingest PATH...`: read article files into the archive and its search index."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.ingest.draft import DATE_SOURCES, FileFailure
+from articles.ingest_run import IngestLocked, ingest_paths
+from articles.progress import ProgressBar
+
+
+class Command(BaseCommand):
+    help = "Ingest article files (text, HTML, JSON Lines, JSON) from files and directories into the archive."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "paths", nargs="+", metavar="PATH", help="Files or directories (read recursively)."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Show what would be stored for each file; write nothing."
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Read unchanged files again (after a reader improvement)."
+        )
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="If another ingest is running, wait for it instead of stopping.",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Reader processes (default: 2, or 1 on a one-core machine).",
+        )
+
+    def handle(self, *args, paths, dry_run, force, wait, workers, **options):
+        missing = [p for p in paths if not Path(p).exists()]
+        if len(missing) == len(paths):
+            raise CommandError(
+                f"Nothing to ingest: {', '.join(missing)} not found. Give existing files or folders."
+            )
+        if workers is not None and workers < 1:
+            raise CommandError("--workers must be at least 1.")
+
+        show = self._show_dry if dry_run else self._show_failure
+        progress = ProgressBar(self.stdout) if not dry_run and self.stdout.isatty() else None
+
+        def on_item(item, outcome):
+            if progress:
+                progress.step(outcome)
+            show(item, outcome)
+
+        try:
+            report = ingest_paths(
+                paths, dry_run=dry_run, force=force, wait=wait, workers=workers, on_item=on_item
+            )
+        except IngestLocked as error:
+            raise CommandError(str(error)) from None
+        if progress:
+            progress.done()
+        verb = "Would ingest" if dry_run else "Ingested"
+        self.stdout.write(self.style.SUCCESS(f"{verb}: {report.summary()}."))
+        if report.counts["failed"]:
+            where = "" if dry_run else " They are listed under Ingest failures in the admin."
+            raise CommandError(
+                f"{report.counts['failed']} file(s) could not be ingested (reasons above).{where}"
+            )
+
+    def _show_failure(self, item, outcome):
+        if isinstance(item, FileFailure):
+            self.stderr.write(f"FAILED {item.origin}: {item.message}")
+
+    def _show_dry(self, item, outcome):
+        if isinstance(item, FileFailure):
+            self._show_failure(item, outcome)
+            return
+        date = f"{item.published} ({DATE_SOURCES[item.date_source]})" if item.published else "no date"
+        lines = [
+            f"{outcome.upper():9} {item.origin}",
+            f"          title:    {item.title}",
+            f"          date:     {date}",
+            f"          url:      {item.source_url or '-'}",
+            f"          dateline: {item.dateline or '-'}",
+            f"          length:   {len(item.body):,} characters, {len(item.mentions)} person mentions",
+        ]
+        self.stdout.write("\n".join(lines))

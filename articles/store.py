@@ -1,0 +1,120 @@
+"""ArticleDraft -> database rows, one transaction per draft, deduplicated by content hash.
+
+`Catalog` is what the archive already holds, loaded once per run so that deciding what a draft
+is (new, updated, unchanged, or a duplicate of an article stored under another path) costs no
+query. `store_draft` writes one draft. The run around it is in articles/ingest_run.py.
+"""
+
+import enum
+from collections import Counter
+from urllib.parse import urlsplit
+
+from django.db import transaction
+
+from articles.enrich import Enricher
+from articles.ingest.draft import ArticleDraft
+from articles.models import Article, Source, SourceFile
+
+
+class Outcome(enum.StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"
+
+
+def source_domain(url: str) -> str:
+    """The site an article came from, as people name it: "dawn.com" for https://www.dawn.com/news/1."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+class Catalog:
+    """Files by path, articles by content hash and sources by domain, kept current by store_draft.
+
+    Only one ingest runs at a time (ingest_run.ingest_lock), so the run's own writes are the only
+    ones that matter; a row deleted meanwhile in the admin makes that one store fail and be
+    recorded, nothing worse.
+    """
+
+    def __init__(self):
+        files = SourceFile.objects.values_list("path", "content_hash", "article_id")
+        self.files: dict[str, tuple[str, int]] = {path: (sha, article_id) for path, sha, article_id in files}
+        self.hashes: dict[str, int] = dict(Article.objects.values_list("content_hash", "pk"))
+        self.sources: dict[str, int] = dict(Source.objects.values_list("domain", "pk"))
+        self.paths_per_article = Counter(article_id for _, article_id in self.files.values())
+
+    def classify(self, draft: ArticleDraft) -> tuple[Outcome, int | None]:
+        """What storing `draft` would do, and the id of the article it concerns (None if new)."""
+        known = self.files.get(draft.origin)
+        if known and known[0] == draft.content_hash:
+            return Outcome.UNCHANGED, known[1]
+        if draft.content_hash in self.hashes:
+            return Outcome.DUPLICATE, self.hashes[draft.content_hash]
+        if known and self.paths_per_article[known[1]] == 1:
+            return Outcome.UPDATED, known[1]
+        # A new path, or a changed file whose old article other paths still hold: a new article.
+        return Outcome.NEW, None
+
+    def source_id(self, url: str) -> int | None:
+        domain = source_domain(url)
+        if not domain:
+            return None
+        if domain not in self.sources:
+            self.sources[domain] = Source.objects.get_or_create(domain=domain)[0].pk
+        return self.sources[domain]
+
+    def record(self, path: str, content_hash: str, article_id: int, old_hash: str | None = None) -> None:
+        """Remember what store_draft wrote, once its transaction has committed."""
+        previous = self.files.get(path)
+        if previous:
+            self.paths_per_article[previous[1]] -= 1
+        self.files[path] = (content_hash, article_id)
+        self.paths_per_article[article_id] += 1
+        self.hashes[content_hash] = article_id
+        if old_hash and self.hashes.get(old_hash) == article_id:
+            del self.hashes[old_hash]
+
+
+def store_draft(
+    draft: ArticleDraft, catalog: Catalog, enricher: Enricher, *, force: bool = False
+) -> tuple[Outcome, int]:
+    """Store one draft in its own transaction; returns what happened and the article's id.
+
+    With `force`, an unchanged file is read into its article again (after a reader improvement).
+    """
+    outcome, article_id = catalog.classify(draft)
+    if outcome is Outcome.UNCHANGED:
+        if not force:
+            return outcome, article_id
+        outcome = Outcome.UPDATED
+    source_id = catalog.source_id(draft.source_url)  # outside the transaction: shared, never rolled back
+    old_hash = None
+    with transaction.atomic():
+        if outcome is not Outcome.DUPLICATE:
+            article = Article.objects.get(pk=article_id) if article_id else Article(origin=draft.origin)
+            old_hash = article.content_hash or None
+            _fill(article, draft)
+            article.source_id = source_id
+            article.save()
+            article_id = article.pk
+            enricher.enrich(article, draft.mentions, new=outcome is Outcome.NEW)
+        file_fields = {"article_id": article_id, "content_hash": draft.content_hash}
+        if draft.origin in catalog.files:
+            SourceFile.objects.filter(path=draft.origin).update(**file_fields)
+        else:
+            SourceFile.objects.create(path=draft.origin, **file_fields)
+    catalog.record(draft.origin, draft.content_hash, article_id, old_hash)
+    return outcome, article_id
+
+
+def _fill(article: Article, draft: ArticleDraft) -> None:
+    article.title = draft.title
+    article.body = draft.body
+    article.published = draft.published
+    article.date_source = draft.date_source if draft.published else ""
+    article.source_url = draft.source_url
+    article.dateline = draft.dateline
+    article.content_hash = draft.content_hash
+    article.format = draft.format
+    article.needs_indexing = True

@@ -1,0 +1,158 @@
+"""Ingest benchmark on Reuters-21578: the whole `manage.py ingest` against raw Whoosh indexing.
+
+    .venv/bin/python bench/ingest.py [--corpus ../shared/corpora/reuters21578] [--limit N]
+
+Converts the corpus into article files under bench/out/reuters/ (one text file per article, in
+the seeds' conventions: title line, "Published:" line, dateline; and one JSON Lines file), then,
+in the same run so the shared machine's noise hits both alike:
+  1. raw Whoosh: the same texts into an index with the archive's schema by one writer;
+  2. `manage.py ingest` of the text files into a fresh archive (SQLite), and
+  3. of the JSON Lines file into another,
+printing articles per second, seconds, and the peak memory of the ingest's whole process tree.
+Target: each ingest at least as fast as the raw single-writer indexing, peak memory < 500 MB.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+
+import django  # noqa: E402
+
+django.setup()
+
+from whoosh import index as whoosh_index  # noqa: E402
+
+from articles.search.index import IndexDocument, document_fields  # noqa: E402
+from articles.search.schema import build_schema  # noqa: E402
+from bench.reuters import iter_reuters  # noqa: E402
+
+OUT = REPO / "bench" / "out" / "reuters"
+
+
+def convert(corpus: Path, limit: int | None) -> list:
+    """Write the article files; returns the articles (those with a body: briefs have none)."""
+    articles = [a for a in iter_reuters(corpus) if a.body.strip()][:limit]
+    txt_dir = OUT / "txt"
+    txt_dir.mkdir(parents=True, exist_ok=True)
+    for old in txt_dir.glob("*.txt"):
+        old.unlink()
+    with open(OUT / "reuters.jsonl", "w", encoding="utf-8") as jsonl:
+        for a in articles:
+            published = f"Published: {a.date:%B %-d, %Y}\n\n" if a.date else ""
+            dateline = f"{a.dateline} - " if a.dateline else ""
+            text = f"{a.title or 'Untitled'}\n\n{published}{dateline}{a.body}\n"
+            (txt_dir / f"{a.newid:05}.txt").write_text(text, encoding="utf-8")
+            record = {
+                "id": a.newid,
+                "title": a.title,
+                "date": a.date.isoformat() if a.date else None,
+                "dateline": a.dateline,
+                "text": a.body,
+            }
+            jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return articles
+
+
+def raw_whoosh(articles) -> float:
+    """Seconds for one Whoosh writer to index the same texts with the archive's schema."""
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.monotonic()
+        ix = whoosh_index.create_in(tmp, build_schema())
+        writer = ix.writer()
+        for a in articles:
+            doc = IndexDocument(a.newid, a.title, a.body, a.date.date() if a.date else None)
+            writer.add_document(**document_fields(doc))
+        writer.commit()
+        return time.monotonic() - started
+
+
+class PeakMemory(threading.Thread):
+    """Samples the summed resident memory of a process and all its descendants."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0, True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, tree_rss(self.pid))
+            time.sleep(0.1)
+
+
+def tree_rss(root: int) -> int:
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [p for p, parent in parents.items() if parent == pid]
+        tree.update(children)
+        frontier.extend(children)
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+def timed_ingest(path: Path) -> tuple[float, int, str]:
+    """Seconds, peak bytes and summary line of `manage.py ingest path` into a fresh archive."""
+    with tempfile.TemporaryDirectory() as data:
+        env = {**os.environ, "ARCHIVE_DATA_DIR": data, "DATABASE_URL": f"sqlite:///{data}/archive.sqlite3"}
+        manage = [sys.executable, str(REPO / "manage.py")]
+        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+        started = time.monotonic()
+        process = subprocess.Popen([*manage, "ingest", str(path)], env=env, stdout=subprocess.PIPE, text=True)
+        sampler = PeakMemory(process.pid)
+        sampler.start()
+        out, _ = process.communicate()
+        seconds = time.monotonic() - started
+        sampler.running = False
+        sampler.join()
+        return seconds, sampler.peak, out.strip().splitlines()[-1] if out.strip() else ""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpora" / "reuters21578")
+    parser.add_argument("--limit", type=int, default=None, help="Only the first N articles (quick runs).")
+    args = parser.parse_args()
+    if not (args.corpus / "reut2-000.sgm").is_file():
+        sys.exit(f"The Reuters-21578 corpus is not at {args.corpus}; pass --corpus.")
+
+    articles = convert(args.corpus, args.limit)
+    n = len(articles)
+    print(f"{n:,} Reuters-21578 articles with a body, written to {OUT}")
+    raw = raw_whoosh(articles)
+    print(f"{'raw Whoosh, one writer':32} {n / raw:8.1f} articles/s {raw:8.1f} s")
+    for label, path in (("ingest, text files", OUT / "txt"), ("ingest, JSON Lines", OUT / "reuters.jsonl")):
+        seconds, peak, summary = timed_ingest(path)
+        print(
+            f"{label:32} {n / seconds:8.1f} articles/s {seconds:8.1f} s   peak {peak / 2**20:6.0f} MB"
+            f"   {seconds / raw:4.2f}x raw   ({summary})"
+        )
+
+
+if __name__ == "__main__":
+    main()
