@@ -19,7 +19,7 @@ from articles.indexing import queue_reindex
 from articles.ingest.draft import MentionDraft
 from articles.ingest.names import clean_name, is_short_key, name_key
 from articles.ingest.people import load_extractor
-from articles.ingest.topics import CompiledRule, RuleError, compile_rule
+from articles.ingest.topics import CompiledRule, RuleError, TextWords, compile_rule
 from articles.models import (
     Article,
     Assignment,
@@ -65,9 +65,10 @@ class TopicRules:
 
     def matching(self, text: str) -> list[Topic]:
         matched = []
+        words = TextWords(text)
         for topic, rule in list(self.rules.items()):
             try:
-                if rule.match(text) is not None:
+                if rule.matches(text, words):
                     matched.append(topic)
             except RuleError as error:
                 logger.warning("Topic %r is not applied for the rest of this run: %s", topic.name, error)
@@ -109,9 +110,14 @@ class Enricher:
     """Links articles to people and topics; build one per run (it caches rules and names)."""
 
     def __init__(self):
+        self.reload()
+
+    def reload(self) -> None:
+        """Read rules, rejected names and people afresh (after a rolled-back transaction)."""
         self.topics = TopicRules(Topic.objects.all())
         self.rejected = {name_key(name) for name in RejectedName.objects.values_list("name", flat=True)}
         self.people = PersonDirectory()
+        self.persons: dict[int, Person | None] = {}
 
     # --- people -------------------------------------------------------------------------------
 
@@ -135,11 +141,17 @@ class Enricher:
                 return self._lengthen(self._existing(shorter.pop()), name, key)
         person = Person.objects.create(name=name)
         self.people.add(key, person.pk, canonical=True)
+        self.persons[person.pk] = person
         return person
 
     def _existing(self, pk: int | None) -> Person | None:
-        """The person with this id if it still exists (a rolled-back or merged one does not)."""
-        return Person.objects.filter(pk=pk).first() if pk is not None else None
+        """The person with this id if it exists, fetched once per run. A caller whose transaction
+        rolled back builds a new Enricher, so no person created in it is remembered."""
+        if pk is None:
+            return None
+        if pk not in self.persons:
+            self.persons[pk] = Person.objects.filter(pk=pk).first()
+        return self.persons[pk]
 
     def _add_alias(self, person: Person, name: str, key: tuple[str, ...]) -> None:
         PersonAlias.objects.get_or_create(name=name, defaults={"person": person})
@@ -158,13 +170,13 @@ class Enricher:
 
     # --- articles -----------------------------------------------------------------------------
 
-    def enrich(self, article: Article, mentions: list[MentionDraft]) -> None:
+    def enrich(self, article: Article, mentions: list[MentionDraft], *, new: bool = False) -> None:
         """Replace the article's rule-assigned person and topic links (run inside the caller's
-        transaction; manual links are kept)."""
-        self.link_people(article, mentions)
-        self.link_topics(article)
+        transaction; manual links are kept). `new`: the article has no links yet to replace."""
+        self.link_people(article, mentions, new=new)
+        self.link_topics(article, new=new)
 
-    def link_people(self, article: Article, mentions: list[MentionDraft]) -> None:
+    def link_people(self, article: Article, mentions: list[MentionDraft], *, new: bool = False) -> None:
         by_person: dict[int, list[dict]] = defaultdict(list)
         for mention in mentions:
             person = self.resolve_person(mention.name)
@@ -172,20 +184,24 @@ class Enricher:
                 by_person[person.pk].append(
                     {"phrase": mention.phrase, "start": mention.start, "end": mention.end}
                 )
-        PersonLink.objects.filter(article=article, assigned=Assignment.RULE).delete()
-        manual = set(article.person_links.values_list("person_id", flat=True))
+        manual = set()
+        if not new:
+            PersonLink.objects.filter(article=article, assigned=Assignment.RULE).delete()
+            manual = set(article.person_links.values_list("person_id", flat=True))
         PersonLink.objects.bulk_create(
             PersonLink(article=article, person_id=pk, assigned=Assignment.RULE, mentions=found)
             for pk, found in by_person.items()
             if pk not in manual
         )
 
-    def link_topics(self, article: Article) -> None:
+    def link_topics(self, article: Article, *, new: bool = False) -> None:
         text = topic_text(article.title, article.body)
         matched = [topic.pk for topic in self.topics.matching(text)]
-        managed = [topic.pk for topic in self.topics.managed]
-        TopicLink.objects.filter(article=article, assigned=Assignment.RULE, topic_id__in=managed).delete()
-        manual = set(article.topic_links.values_list("topic_id", flat=True))
+        manual = set()
+        if not new:
+            managed = [topic.pk for topic in self.topics.managed]
+            TopicLink.objects.filter(article=article, assigned=Assignment.RULE, topic_id__in=managed).delete()
+            manual = set(article.topic_links.values_list("topic_id", flat=True))
         TopicLink.objects.bulk_create(
             TopicLink(article=article, topic_id=pk, assigned=Assignment.RULE)
             for pk in matched

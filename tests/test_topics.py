@@ -4,14 +4,14 @@ import time
 
 import pytest
 
-from articles.ingest.topics import RuleError, rule_matches, validate_rule
+from articles.ingest.topics import RuleError, TextWords, compile_rule, rule_matches, validate_rule
 
 TEXT = "Oil prices rose as OPEC met in Vienna.\nThe trade  deal cut tariffs; turmoil followed."
 
 
-@pytest.mark.parametrize(
-    ("rule", "pattern", "case_sensitive", "found"),
-    [
+RULE_CASES = [
+    pytest.param(*case)
+    for case in [
         ("any", "oil, gas", False, ("oil",)),
         ("any", "gas\nopec", False, ("opec",)),
         ("any", "gas, coal", False, None),
@@ -29,8 +29,11 @@ TEXT = "Oil prices rose as OPEC met in Vienna.\nThe trade  deal cut tariffs; tur
         ("regex", r"^The", True, None),
         ("regex", r"(?m)^The", True, ("The",)),
         ("any", "", False, None),  # an empty pattern is a manual-only topic
-    ],
-)
+    ]
+]
+
+
+@pytest.mark.parametrize(("rule", "pattern", "case_sensitive", "found"), RULE_CASES)
 def test_rule_matches_and_says_why(rule, pattern, case_sensitive, found):
     match = rule_matches(rule, pattern, case_sensitive, TEXT)
     assert (match.found if match else None) == found
@@ -63,3 +66,23 @@ def test_a_catastrophic_regex_times_out_instead_of_hanging():
 def test_validate_rule(rule, pattern, problem):
     message = validate_rule(rule, pattern)
     assert (problem in message) if problem else message == ""
+
+
+def test_the_word_prefilter_never_changes_an_answer(seeds_dir):
+    """matches() with the text's words skips the regex for texts that lack a term's words; it must
+    agree with the full match() on every case of this file and on the real seed articles."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(seeds_dir.iterdir())]
+    texts.append(TEXT)
+    rules = [case.values[:3] for case in RULE_CASES]
+    rules += [
+        ("any", "Rubio, tariff", False),
+        ("all", "Dar, U.S.", True),
+        ("phrase", "critical minerals", False),
+    ]
+    for rule, pattern, case_sensitive in rules:
+        compiled = compile_rule(rule, pattern, case_sensitive)
+        for text in texts:
+            assert compiled.matches(text, TextWords(text)) == (compiled.match(text) is not None), (
+                rule,
+                pattern,
+            )

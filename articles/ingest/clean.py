@@ -19,6 +19,7 @@ _SOCIAL_NETWORKS = regex.compile(
     r"|pinterest|threads|snapchat|tumblr|bluesky|mastodon|messenger|e-?mail|print|copy\s+link|rss",
     regex.IGNORECASE,
 )
+_SHARE_LABEL = regex.compile(r"^share(?:\s+(?:on|via))?\s*:?", regex.IGNORECASE)
 _NETWORK_SEPARATORS = regex.compile(r"[\s,;|/·•&+]+|\band\b", regex.IGNORECASE)
 
 # Each pattern must match the whole (stripped) line, case-insensitively.
@@ -80,7 +81,9 @@ def is_social_list(line: str) -> bool:
     stripped = line.strip().rstrip(":")
     if not stripped or len(stripped) > MAX_PROMPT_CHARS:
         return False
-    stripped = regex.sub(r"^share(?:\s+(?:on|via))?\s*:?", "", stripped, flags=regex.IGNORECASE)
+    if not _SOCIAL_NETWORKS.search(stripped):
+        return False
+    stripped = _SHARE_LABEL.sub("", stripped)
     remainder = _SOCIAL_NETWORKS.sub(" ", stripped)
     return bool(_SOCIAL_NETWORKS.search(stripped)) and not _NETWORK_SEPARATORS.sub("", remainder)
 

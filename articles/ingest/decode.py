@@ -49,7 +49,9 @@ def repair_text(text: str) -> str:
     """Repair mojibake (keeping curly quotes), drop stray control characters, normalise to NFC and
     turn CRLF/CR into LF."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _STRAY_CONTROLS.sub("", ftfy.fix_text(text, _FIXER))
+    if not text.isascii() or "&" in text:  # pure ASCII without entities has nothing ftfy would fix
+        text = ftfy.fix_text(text, _FIXER)
+    text = _STRAY_CONTROLS.sub("", text)
     return unicodedata.normalize("NFC", text)
 
 

@@ -37,6 +37,13 @@ class Match:
         return ", ".join(self.found)
 
 
+def too_slow() -> RuleError:
+    return RuleError(
+        f"The regular expression took longer than {REGEX_TIMEOUT} s on one article; "
+        "simplify it (avoid nested repetition such as (a+)+)."
+    )
+
+
 def split_words(pattern: str) -> list[str]:
     """The words or phrases of an any/all pattern: separated by commas or new lines."""
     return [word.strip() for line in pattern.splitlines() for word in line.split(",") if word.strip()]
@@ -47,6 +54,17 @@ def word_pattern(term: str) -> str:
     return r"(?<!\w)" + r"\s+".join(regex.escape(part) for part in term.split()) + r"(?!\w)"
 
 
+_WORD = regex.compile(r"\w+")
+
+
+class TextWords:
+    """The words of one text, as typed and lower-cased, computed once for all the rules."""
+
+    def __init__(self, text: str):
+        self.exact = frozenset(_WORD.findall(text))
+        self.lower = frozenset(word.lower() for word in self.exact)
+
+
 @dataclass(frozen=True)
 class CompiledRule:
     """A rule ready to run on many texts; `match(text)` returns a Match or None."""
@@ -54,6 +72,9 @@ class CompiledRule:
     rule: str
     patterns: tuple[regex.Pattern, ...]
     case_sensitive: bool
+    # Per word/phrase rule term, its words as TextWords holds them: a text lacking any of them
+    # cannot match that term, which settles most texts without running a regex.
+    terms: tuple[tuple[str, ...], ...] = ()
 
     def match(self, text: str) -> Match | None:
         if not self.patterns:
@@ -70,10 +91,22 @@ class CompiledRule:
                 firsts.append(hit)
             return Match(self.rule, self._found(firsts))
         except TimeoutError as error:
-            raise RuleError(
-                f"The regular expression took longer than {REGEX_TIMEOUT} s on one article; "
-                "simplify it (avoid nested repetition such as (a+)+)."
-            ) from error
+            raise too_slow() from error
+
+    def matches(self, text: str, words: "TextWords | None" = None) -> bool:
+        """Whether the rule matches, stopping at the first hit (ingest needs no reasons).
+        `words`, the text's words, lets a word rule skip texts that lack its words."""
+        if not self.patterns:
+            return False
+        if words is not None and self.terms:
+            present = words.exact if self.case_sensitive else words.lower
+            possible = [all(w in present for w in term) for term in self.terms]
+            if not (any(possible) if self.rule == "any" else all(possible)):
+                return False
+        try:
+            return all(p.search(text, timeout=REGEX_TIMEOUT) for p in self.patterns)
+        except TimeoutError as error:
+            raise too_slow() from error
 
     def _found(self, hits) -> tuple[str, ...]:
         found: dict[str, None] = {}
@@ -101,11 +134,13 @@ def compile_rule(rule: str, pattern: str, case_sensitive: bool) -> CompiledRule:
     terms = [" ".join(pattern.split())] if rule == "phrase" else split_words(pattern)
     if not terms:
         raise RuleError("The pattern has no words: separate the words with commas or new lines.")
+    term_words = tuple(tuple(_WORD.findall(t if case_sensitive else t.lower())) for t in terms)
     if rule == "any":
         # Longest first, so "trade deal" is reported rather than "trade" where both match.
         alternatives = "|".join(word_pattern(t) for t in sorted(set(terms), key=len, reverse=True))
-        return CompiledRule(rule, (regex.compile(alternatives, flags),), case_sensitive)
-    return CompiledRule(rule, tuple(regex.compile(word_pattern(t), flags) for t in terms), case_sensitive)
+        return CompiledRule(rule, (regex.compile(alternatives, flags),), case_sensitive, term_words)
+    patterns = tuple(regex.compile(word_pattern(t), flags) for t in terms)
+    return CompiledRule(rule, patterns, case_sensitive, term_words)
 
 
 def rule_matches(rule: str, pattern: str, case_sensitive: bool, text: str) -> Match | None:
