@@ -12,5 +12,6 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from archive.settings import *  # noqa: E402,F403
 
+STATIC_ROOT = tempfile.mkdtemp(prefix="archive-test-static-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -27,6 +27,8 @@ def reuters_dir():
 
 @pytest.fixture(autouse=True)
 def index_dir(tmp_path_factory, settings):
-    """Every test gets its own empty Whoosh index directory (outside tmp_path, which tests ingest)."""
+    """Every test gets its own data directory (the ingest lock) and empty Whoosh index directory,
+    outside tmp_path, which tests ingest; parallel test workers never share them."""
+    settings.ARCHIVE_DATA_DIR = tmp_path_factory.mktemp("data")
     settings.ARCHIVE_INDEX_DIR = tmp_path_factory.mktemp("index")
     return settings.ARCHIVE_INDEX_DIR

@@ -43,6 +43,7 @@ DATE_SOURCES = {
     "published-line": "“Published:” line",
     "metadata": "record or page metadata",
     "url": "date in the source URL",
+    "curator": "set by a curator",
 }
 
 
