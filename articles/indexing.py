@@ -93,7 +93,7 @@ def queue_removal(article_ids: Iterable[int]) -> None:
 def index_now(article_ids: list[int]) -> int:
     """Index these articles now and clear their flag; if the index is busy they stay pending."""
     try:
-        return _index_batch(articles_for_index().filter(pk__in=article_ids))
+        return _index_batch(article_ids)
     except index.IndexBusy:
         logger.warning("Search index busy; %d articles stay pending until the next flush.", len(article_ids))
         return 0
@@ -111,24 +111,33 @@ def remove_now(article_ids: list[int]) -> int:
 
 
 def flush_pending() -> int:
-    """Index every article still marked `needs_indexing`; returns how many were indexed."""
-    total = 0
-    while True:
-        pending = list(
-            Article.objects.filter(needs_indexing=True).order_by("pk").values_list("pk", flat=True)[:BATCH]
-        )
-        if not pending:
-            return total
-        total += _index_batch(articles_for_index().filter(pk__in=pending))
+    """Index every article marked `needs_indexing` (each once); returns how many were indexed."""
+    total, after = 0, 0
+    pending = Article.objects.filter(needs_indexing=True).order_by("pk").values_list("pk", flat=True)
+    while batch := list(pending.filter(pk__gt=after)[:BATCH]):
+        total += _index_batch(batch)
+        after = batch[-1]
+    return total
 
 
-def _index_batch(queryset) -> int:
-    """Write the documents, then clear the flag on the rows not changed again since they were read
-    (a row changed meanwhile keeps its flag, and its own on-commit hook indexes it)."""
+def documents(article_ids: list[int]) -> tuple[list[index.IndexDocument], datetime.datetime]:
+    """The index documents of these articles, and when they were read (for mark_indexed)."""
     read_at = timezone.now()
-    docs = [document_for(article) for article in queryset]
+    return [document_for(article) for article in articles_for_index().filter(pk__in=article_ids)], read_at
+
+
+def mark_indexed(article_ids: list[int], read_at: datetime.datetime) -> None:
+    """Clear the flag on the rows not changed again since `read_at` (a row changed meanwhile keeps
+    its flag, and its own on-commit hook or the next flush indexes it)."""
+    for start in range(0, len(article_ids), BATCH):
+        chunk = article_ids[start : start + BATCH]
+        Article.objects.filter(pk__in=chunk, changed__lte=read_at).update(needs_indexing=False)
+
+
+def _index_batch(ids: list[int]) -> int:
+    docs, read_at = documents(ids)
     if not docs:
         return 0
     index.add_or_update(docs)
-    Article.objects.filter(pk__in=[doc.id for doc in docs], changed__lte=read_at).update(needs_indexing=False)
+    mark_indexed(ids, read_at)
     return len(docs)

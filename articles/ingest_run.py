@@ -8,6 +8,7 @@ marked `needs_indexing` and the next run indexes it first.
 """
 
 import fcntl
+import gc
 import multiprocessing
 import os
 import time
@@ -27,9 +28,14 @@ from articles.ingest.draft import ArticleDraft, FileFailure
 from articles.ingest.people import load_extractor
 from articles.ingest.read import find_files, read_file
 from articles.models import IngestFailure, IngestRun
+from articles.search import index
 from articles.store import Catalog, Outcome, store_draft
 
-INDEX_BATCH = 1000
+INDEX_BATCH = 200
+# Articles the indexer process writes between commits (each commit a segment, merged later).
+COMMIT_EVERY = 1000
+# Seconds the indexer process waits for the index writer (a curator's save may hold it briefly).
+INDEX_LOCK_WAIT = 60
 
 
 class IngestLocked(Exception):
@@ -104,34 +110,60 @@ def read_all(paths: Iterable[str | os.PathLike], workers: int) -> Iterator[Artic
 # --- indexing, in a background process ------------------------------------------------------
 
 
-def _index_loop(queue) -> None:
+def _index_loop(queue, procs: int) -> None:
+    """The indexer process: one index writer for the whole run, committed once at the end; the
+    articles' flags are cleared only after that commit. If it dies, they stay pending."""
     connections.close_all()  # never share the parent's database connection after fork
-    while (ids := queue.get()) is not None:
-        indexing.index_now(ids)
+    uncommitted = []
+
+    def mark_committed():
+        for ids, read_at in uncommitted:
+            indexing.mark_indexed(ids, read_at)
+        uncommitted.clear()
+
+    with index.bulk_writer(procs=procs, timeout=INDEX_LOCK_WAIT) as bulk:
+        while (batch := queue.get()) is not None:
+            new_ids, changed_ids = batch
+            docs, read_at = indexing.documents(new_ids + changed_ids)
+            new = set(new_ids)
+            bulk.add(doc for doc in docs if doc.id in new)
+            bulk.update(doc for doc in docs if doc.id not in new)
+            uncommitted.append((new_ids + changed_ids, read_at))
+            if sum(len(ids) for ids, _ in uncommitted) >= COMMIT_EVERY:
+                bulk.checkpoint()
+                mark_committed()
+    mark_committed()
     connections.close_all()
 
 
 class BackgroundIndexer:
-    """Indexes batches of stored articles in a second process while the run goes on."""
+    """Indexes the stored articles in a second process while the run goes on."""
 
-    def __init__(self):
+    def __init__(self, procs: int = 1):
         context = multiprocessing.get_context("fork")
         self.queue = context.Queue(maxsize=4)
         connections.close_all()
-        self.process = context.Process(target=_index_loop, args=(self.queue,), daemon=True)
+        gc.freeze()  # the child's garbage collector skips the inherited heap: much faster indexing
+        self.process = context.Process(target=_index_loop, args=(self.queue, procs), daemon=True)
         self.process.start()
-        self.pending: list[int] = []
+        self.new: list[int] = []
+        self.changed: list[int] = []
 
-    def add(self, article_id: int) -> None:
-        self.pending.append(article_id)
-        if len(self.pending) >= INDEX_BATCH:
-            self.queue.put(self.pending)
-            self.pending = []
+    def add(self, article_id: int, new: bool) -> None:
+        (self.new if new else self.changed).append(article_id)
+        if len(self.new) + len(self.changed) >= INDEX_BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        # A dead indexer takes nothing more: its articles stay pending for the closing flush.
+        if self.process.is_alive():
+            self.queue.put((self.new, self.changed))
+        self.new, self.changed = [], []
 
     def close(self) -> None:
-        if self.pending:
-            self.queue.put(self.pending)
-        self.queue.put(None)
+        self._send()
+        if self.process.is_alive():
+            self.queue.put(None)
         self.process.join()
 
 
@@ -141,7 +173,7 @@ class InlineIndexer:
     def __init__(self):
         self.pending = []
 
-    def add(self, article_id: int) -> None:
+    def add(self, article_id: int, new: bool) -> None:
         self.pending.append(article_id)
         if len(self.pending) >= INDEX_BATCH:
             self.close()
@@ -182,7 +214,9 @@ def ingest_paths(
     `on_item(item, outcome)` is called for every draft and failure (progress, dry-run listing).
     """
     paths = [str(p) for p in paths]
-    workers = workers or min(2, os.cpu_count() or 1)
+    # The main process stores and the indexer process indexes: reader processes only pay when
+    # there are cores beyond those two.
+    workers = workers or max(1, (os.cpu_count() or 1) - 2)
     report = RunReport()
     started = time.monotonic()
     if dry_run:
@@ -236,7 +270,7 @@ def _store(item, run, catalog, enricher, indexer, open_failures, force) -> str:
     if item.origin in open_failures:
         IngestFailure.objects.filter(path=item.origin, resolved=False).update(resolved=True)
     if outcome in (Outcome.NEW, Outcome.UPDATED):
-        indexer.add(article_id)
+        indexer.add(article_id, new=outcome is Outcome.NEW)
     return outcome
 
 

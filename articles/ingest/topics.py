@@ -73,8 +73,10 @@ class CompiledRule:
     patterns: tuple[regex.Pattern, ...]
     case_sensitive: bool
     # Per word/phrase rule term, its words as TextWords holds them: a text lacking any of them
-    # cannot match that term, which settles most texts without running a regex.
+    # cannot match that term, and a term that is one whole word matches exactly when the text has
+    # that word, so most texts are settled without running a regex.
     terms: tuple[tuple[str, ...], ...] = ()
+    single_word: tuple[bool, ...] = ()
 
     def match(self, text: str) -> Match | None:
         if not self.patterns:
@@ -98,13 +100,20 @@ class CompiledRule:
         `words`, the text's words, lets a word rule skip texts that lack its words."""
         if not self.patterns:
             return False
+        patterns = self.patterns
         if words is not None and self.terms:
             present = words.exact if self.case_sensitive else words.lower
             possible = [all(w in present for w in term) for term in self.terms]
-            if not (any(possible) if self.rule == "any" else all(possible)):
-                return False
+            found = [p and single for p, single in zip(possible, self.single_word, strict=True)]
+            if self.rule == "any":
+                if any(found) or not any(possible):
+                    return any(found)
+            else:
+                if not all(possible):
+                    return False
+                patterns = [p for p, settled in zip(self.patterns, found, strict=True) if not settled]
         try:
-            return all(p.search(text, timeout=REGEX_TIMEOUT) for p in self.patterns)
+            return all(p.search(text, timeout=REGEX_TIMEOUT) for p in patterns)
         except TimeoutError as error:
             raise too_slow() from error
 
@@ -135,12 +144,14 @@ def compile_rule(rule: str, pattern: str, case_sensitive: bool) -> CompiledRule:
     if not terms:
         raise RuleError("The pattern has no words: separate the words with commas or new lines.")
     term_words = tuple(tuple(_WORD.findall(t if case_sensitive else t.lower())) for t in terms)
+    single_word = tuple(bool(_WORD.fullmatch(t)) for t in terms)
     if rule == "any":
         # Longest first, so "trade deal" is reported rather than "trade" where both match.
         alternatives = "|".join(word_pattern(t) for t in sorted(set(terms), key=len, reverse=True))
-        return CompiledRule(rule, (regex.compile(alternatives, flags),), case_sensitive, term_words)
-    patterns = tuple(regex.compile(word_pattern(t), flags) for t in terms)
-    return CompiledRule(rule, patterns, case_sensitive, term_words)
+        patterns = (regex.compile(alternatives, flags),)
+    else:
+        patterns = tuple(regex.compile(word_pattern(t), flags) for t in terms)
+    return CompiledRule(rule, patterns, case_sensitive, term_words, single_word)
 
 
 def rule_matches(rule: str, pattern: str, case_sensitive: bool, text: str) -> Match | None:

@@ -140,24 +140,34 @@ def _open_writer(ix, timeout: float, procs: int = 1, multisegment: bool = False)
         ) from None
 
 
-@contextmanager
-def writer(timeout: float | None = None, procs: int = 1, multisegment: bool = False):
-    """The index's single writer: waits up to `timeout` seconds for the lock (IndexBusy otherwise),
-    commits when the block ends normally, cancels and re-raises when it raises."""
+def _acquire(timeout: float | None = None, procs: int = 1, multisegment: bool = False):
+    """The live index's writer, after waiting up to `timeout` seconds for its lock (IndexBusy
+    otherwise); taken again if a rebuild swapped generations while we waited."""
     timeout = _lock_timeout() if timeout is None else timeout
     while True:
         gen = _live_dir()
         w = _open_writer(open_index(gen), timeout, procs, multisegment)
         if current_dir() == gen:
-            break
-        w.cancel()  # a rebuild swapped generations while we waited for the lock
+            return w
+        w.cancel()
+
+
+def _cancel(w) -> None:
+    try:
+        w.cancel()
+    except Exception:
+        logger.exception("Cancelling the index writer failed after an earlier error.")
+
+
+@contextmanager
+def writer(timeout: float | None = None, procs: int = 1, multisegment: bool = False):
+    """The index's single writer: commits when the block ends normally, cancels and re-raises
+    when it raises."""
+    w = _acquire(timeout, procs, multisegment)
     try:
         yield w
     except BaseException:
-        try:
-            w.cancel()
-        except Exception:
-            logger.exception("Cancelling the index writer failed after an earlier error.")
+        _cancel(w)
         raise
     w.commit()
 
@@ -209,6 +219,42 @@ def add_or_update(
             w.update_document(**document_fields(doc))
             count += 1
     return count
+
+
+class BulkWriter:
+    """Many batches through one writer (an ingest run), committed by `checkpoint()` and when
+    `bulk_writer()` ends."""
+
+    def __init__(self, acquire):
+        self._acquire = acquire
+        self.writer = acquire()
+
+    def add(self, docs: Iterable[IndexDocument]) -> int:
+        """Index documents known not to be in the index yet (cheaper than replacing)."""
+        return sum(1 for doc in docs if self.writer.add_document(**document_fields(doc)) is None)
+
+    def update(self, docs: Iterable[IndexDocument]) -> int:
+        """Index documents, replacing any with the same id."""
+        return sum(1 for doc in docs if self.writer.update_document(**document_fields(doc)) is None)
+
+    def checkpoint(self) -> None:
+        """Commit what was added so far as a new segment, without merging (cheap, so indexing
+        keeps pace with the run), and go on with a fresh writer."""
+        self.writer.commit(merge=False)
+        self.writer = self._acquire()
+
+
+@contextmanager
+def bulk_writer(*, procs: int = 1, timeout: float | None = None):
+    """A BulkWriter holding the index's single writer until the block ends, then committing
+    (or cancelling, if the block raised). With procs > 1, each process writes its own segment."""
+    bulk = BulkWriter(lambda: _acquire(timeout, procs, procs > 1))
+    try:
+        yield bulk
+    except BaseException:
+        _cancel(bulk.writer)
+        raise
+    bulk.writer.commit()
 
 
 def remove(ids: Iterable[int], *, timeout: float | None = None) -> int:

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=None,
-            help="Reader processes (default: 2, or 1 on a one-core machine).",
+            help="Reader processes (default: the cores beyond the two that store and index; at least 1).",
         )
 
     def handle(self, *args, paths, dry_run, force, wait, workers, **options):
