@@ -1,0 +1,133 @@
+"""The JSON API: /api/search (the search page as data) and /api/articles/<id>.
+
+Errors have one shape, with a 4xx status: {"error": {"code": "...", "message": "...", "param": ...}}.
+`code` is "bad_parameter" (400, `param` names the parameter) or "not_found" (404).
+"""
+
+from django.http import JsonResponse
+
+from articles.models import Article
+from articles.urlstate import FILTERS, PAGE_SIZE, BadParameter, SearchState
+from articles.views.data import articles_with_links, search_page
+
+
+def error_response(status: int, code: str, message: str, param: str | None = None) -> JsonResponse:
+    error = {"code": code, "message": message}
+    if param:
+        error["param"] = param
+    return JsonResponse({"error": error}, status=status)
+
+
+def search(request):
+    try:
+        state = SearchState.from_query(request.GET)
+        page = search_page(state)
+    except BadParameter as error:
+        return error_response(400, "bad_parameter", error.message, error.param)
+    return JsonResponse(search_json(page, request.build_absolute_uri))
+
+
+def article(request, pk):
+    found = articles_with_links().filter(pk=pk).first()
+    if found is None:
+        return error_response(404, "not_found", f"There is no article {pk}; it may have been deleted.")
+    return JsonResponse(article_json(found, request.build_absolute_uri))
+
+
+def search_json(page, absolute) -> dict:
+    """The search page's data as JSON-ready values; `absolute` turns a path into a full URL."""
+    state, result = page.state, page.result
+    return {
+        "query": {
+            "q": state.q,
+            "understood": result.understood,
+            "error": result.error,
+            "suggestion": result.suggestion,
+            **{name: list(getattr(state, name)) for name in FILTERS},
+            "date_from": _iso(state.date_from),
+            "date_to": _iso(state.date_to),
+            "undated": state.undated,
+            "sort": state.sort,
+        },
+        "total": result.total,
+        "page": state.page,
+        "pages": page.pages,
+        "page_size": PAGE_SIZE,
+        "previous": absolute("/api/search" + state.at_page(state.page - 1).query_string())
+        if state.page > 1
+        else None,
+        "next": absolute("/api/search" + state.at_page(state.page + 1).query_string())
+        if state.page < page.pages
+        else None,
+        "html": absolute("/" + state.query_string()),
+        "hits": [
+            {
+                "id": hit.article.pk,
+                "title": hit.article.title,
+                "date": _iso(hit.article.published),
+                "url": hit.article.source_url,
+                "archive_url": absolute(hit.article.get_absolute_url()),
+                "source": _source(hit.article),
+                "persons": hit.article.person_names,
+                "topics": hit.article.topic_names,
+                "snippet": str(hit.snippet),
+            }
+            for hit in page.hits
+        ],
+        "facets": {
+            "date": _date_facet(page.dates),
+            **{
+                facet.name: [
+                    {
+                        "value": v.value,
+                        "label": v.label,
+                        "count": v.count,
+                        "selected": v.selected,
+                        "excluded": v.excluded,
+                    }
+                    for v in facet.values + facet.excluded
+                ]
+                for facet in page.facets
+            },
+        },
+    }
+
+
+def article_json(article: Article, absolute) -> dict:
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "date": _iso(article.published),
+        "date_source": article.get_date_source_display() if article.published else None,
+        "url": article.source_url,
+        "archive_url": absolute(article.get_absolute_url()),
+        "source": _source(article),
+        "dateline": article.dateline,
+        "text": article.body,
+        "persons": [p.name for p in article.persons.all()],
+        "topics": [t.name for t in article.topics.all()],
+    }
+
+
+def _date_facet(dates) -> list[dict]:
+    """Histogram buckets, then the undated bucket (with null dates) when it has articles."""
+    buckets = [*dates.buckets, dates.undated] if dates.undated else dates.buckets
+    return [
+        {
+            "value": b.label,
+            "from": _iso(b.start),
+            "to": _iso(b.end),
+            "count": b.count,
+            "selected": b.selected,
+            "level": dates.level if b.start else "undated",
+        }
+        for b in buckets
+    ]
+
+
+def _source(article: Article) -> str | None:
+    return str(article.source) if article.source_id else None
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None

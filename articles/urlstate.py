@@ -1,0 +1,184 @@
+"""The search state as it lives in the URL: GET parameters parsed into a SearchState, and back.
+
+Every page of the search (results, facet pages, article pages reached from a search, CSV, Atom,
+JSON) reads its state here, so a URL is a complete permalink. Changing a filter builds a new
+state with one value added or removed, and the page number reset.
+"""
+
+import dataclasses
+import datetime
+from urllib.parse import urlencode
+
+from articles.search.query import SearchRequest
+
+PAGE_SIZE = 20
+SORTS = {"relevance": "relevance", "newest": "newest first", "oldest": "oldest first"}
+
+# Repeatable filter parameters: the URL name, and the SearchRequest field it feeds.
+FILTERS = {
+    "person": "persons",
+    "person_not": "persons_not",
+    "topic": "topics",
+    "topic_not": "topics_not",
+    "source": "sources",
+    "source_not": "sources_not",
+}
+# The longest page number a URL may ask for; anything beyond is certainly out of range.
+MAX_PAGE = 100_000
+
+
+class BadParameter(ValueError):
+    """A GET parameter that cannot be understood; `param` names it, the message says what to do."""
+
+    def __init__(self, param: str, message: str):
+        super().__init__(message)
+        self.param = param
+        self.message = message
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchState:
+    """Everything a search page shows, as read from (and written back to) its URL."""
+
+    q: str = ""
+    person: tuple[str, ...] = ()
+    person_not: tuple[str, ...] = ()
+    topic: tuple[str, ...] = ()
+    topic_not: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    source_not: tuple[str, ...] = ()
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    undated: bool = False
+    sort: str = "relevance"
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, query) -> "SearchState":
+        """Parse a QueryDict (request.GET); raises BadParameter on a value that makes no sense."""
+        values = {name: _distinct(query.getlist(name)) for name in FILTERS}
+        date_from = _parse_date(query, "date_from")
+        date_to = _parse_date(query, "date_to")
+        if date_from and date_to and date_from > date_to:
+            raise BadParameter(
+                "date_to",
+                f"The end date {date_to:%Y-%m-%d} is before the start date {date_from:%Y-%m-%d}; "
+                "swap them or clear one.",
+            )
+        sort = query.get("sort") or "relevance"
+        if sort not in SORTS:
+            raise BadParameter("sort", f"Unknown sort order “{sort}”; use one of: {', '.join(SORTS)}.")
+        return cls(
+            q=query.get("q", "").strip(),
+            date_from=date_from,
+            date_to=date_to,
+            undated=query.get("undated", "") in ("1", "true", "on", "yes"),
+            sort=sort,
+            page=_parse_page(query.get("page")),
+            **values,
+        )
+
+    def to_request(self, page_size: int = PAGE_SIZE, **changes) -> SearchRequest:
+        """The search package's request for this state."""
+        fields = {field: list(getattr(self, name)) for name, field in FILTERS.items()}
+        fields.update(
+            q=self.q,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            undated=self.undated,
+            sort=self.sort,
+            page=self.page,
+            page_size=page_size,
+        )
+        fields.update(changes)
+        return SearchRequest(**fields)
+
+    def params(self) -> list[tuple[str, str]]:
+        """The state as GET parameters, defaults left out, in a stable order."""
+        pairs = [("q", self.q)] if self.q else []
+        for name in FILTERS:
+            pairs += [(name, value) for value in getattr(self, name)]
+        if self.date_from:
+            pairs.append(("date_from", self.date_from.isoformat()))
+        if self.date_to:
+            pairs.append(("date_to", self.date_to.isoformat()))
+        if self.undated:
+            pairs.append(("undated", "1"))
+        if self.sort != "relevance":
+            pairs.append(("sort", self.sort))
+        if self.page != 1:
+            pairs.append(("page", str(self.page)))
+        return pairs
+
+    def query_string(self, extra: list[tuple[str, str]] = ()) -> str:
+        """`?q=...&person=...` (empty when the state is the default one)."""
+        pairs = self.params() + list(extra)
+        return "?" + urlencode(pairs) if pairs else ""
+
+    def hidden(self, *names: str) -> list[tuple[str, str]]:
+        """The parameters a form must carry in hidden inputs: all but `names` and the page."""
+        return [(n, v) for n, v in self.params() if n not in names and n != "page"]
+
+    # Building neighbouring states: each resets the page, since the result set changes.
+
+    def replace(self, **changes) -> "SearchState":
+        changes.setdefault("page", 1)
+        return dataclasses.replace(self, **changes)
+
+    def adding(self, name: str, value: str) -> "SearchState":
+        """This state with `value` added to the filter `name`, and removed from its opposite."""
+        opposite = _opposite(name)
+        return self.replace(
+            **{name: (*getattr(self, name), value), opposite: _without(getattr(self, opposite), value)}
+        )
+
+    def removing(self, name: str, value: str) -> "SearchState":
+        """This state without `value` in the filter `name`."""
+        return self.replace(**{name: _without(getattr(self, name), value)})
+
+    def with_dates(self, date_from=None, date_to=None, undated=False) -> "SearchState":
+        return self.replace(date_from=date_from, date_to=date_to, undated=undated)
+
+    def at_page(self, page: int) -> "SearchState":
+        return dataclasses.replace(self, page=page)
+
+    @property
+    def has_filters(self) -> bool:
+        return any(getattr(self, name) for name in FILTERS) or bool(
+            self.date_from or self.date_to or self.undated
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.q and not self.has_filters
+
+
+def _distinct(values: list[str]) -> tuple[str, ...]:
+    """Non-empty values, stripped, first occurrence kept."""
+    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def _without(values: tuple[str, ...], value: str) -> tuple[str, ...]:
+    return tuple(v for v in values if v != value)
+
+
+def _opposite(name: str) -> str:
+    return name.removesuffix("_not") if name.endswith("_not") else f"{name}_not"
+
+
+def _parse_date(query, name: str) -> datetime.date | None:
+    raw = (query.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise BadParameter(name, f"“{raw}” is not a date; write it as YYYY-MM-DD, e.g. 1987-03-15.") from None
+
+
+def _parse_page(raw: str | None) -> int:
+    if raw in (None, ""):
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise BadParameter("page", f"“{raw}” is not a page number; pages are numbered from 1.")
+    return int(raw)

@@ -1,0 +1,124 @@
+"""The data behind the search pages, built once and rendered as HTML, JSON, CSV or Atom.
+
+`search_page(state)` runs one search and gathers everything a results page shows: the hits with
+their articles and snippets, the facets, the date histogram and the pagination. The HTML view,
+the JSON API and the feed render this same object.
+"""
+
+import dataclasses
+import math
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.facets import DateFacet, DateResults, FacetResults, value_facets
+from articles.models import Article, Person, PersonLink, Topic, TopicLink
+from articles.search import query
+from articles.urlstate import PAGE_SIZE, BadParameter, SearchState
+
+
+@dataclasses.dataclass
+class HitRow:
+    rank: int
+    article: Article
+    snippet: SafeString
+    url: str  # the article page, carrying the search for highlights and previous/next links
+    persons: list[tuple[str, str]]  # (name, the search for articles naming them)
+    topics: list[tuple[str, str]]
+
+
+@dataclasses.dataclass
+class SearchPage:
+    state: SearchState
+    result: object  # articles.search.query.SearchResult
+    hits: list[HitRow]
+    facets: list[FacetResults]
+    dates: DateResults
+    pages: int
+
+    @property
+    def total(self) -> int:
+        return self.result.total
+
+    @property
+    def first_rank(self) -> int:
+        return (self.state.page - 1) * PAGE_SIZE + 1 if self.hits else 0
+
+    @property
+    def last_rank(self) -> int:
+        return self.first_rank + len(self.hits) - 1 if self.hits else 0
+
+    def page_url(self, page: int, path: str = "/") -> str:
+        return path + self.state.at_page(page).query_string()
+
+
+def articles_with_links():
+    """Articles with their source, people and topics as objects (for a page about one article)."""
+    return Article.objects.select_related("source").prefetch_related(
+        Prefetch("persons", queryset=Person.objects.only("id", "name", "slug")),
+        Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug")),
+    )
+
+
+def articles_in_order(ids: list[int]) -> list[Article]:
+    """The articles for `ids` in that order, each with `person_names` and `topic_names` (sorted),
+    in three queries; ids the database no longer has are skipped."""
+    found = Article.objects.select_related("source").in_bulk(ids)
+    for article in found.values():
+        article.person_names, article.topic_names = [], []
+    for link, name, attribute in (
+        (PersonLink, "person__name", "person_names"),
+        (TopicLink, "topic__name", "topic_names"),
+    ):
+        rows = link.objects.filter(article_id__in=found).order_by(name).values_list("article_id", name)
+        for article_id, value in rows:
+            getattr(found[article_id], attribute).append(value)
+    return [found[i] for i in ids if i in found]
+
+
+def search_page(state: SearchState, path: str = "/", page_size: int = PAGE_SIZE) -> SearchPage:
+    """Run the search for `state`; raises BadParameter when the page is past the last one."""
+    request = state.to_request(page_size=page_size)
+    result = query.search(request)
+    pages = max(math.ceil(result.total / page_size), 1)
+    if state.page > pages:
+        raise BadParameter(
+            "page",
+            f"There is no page {state.page}: this search has {pages} page{'s' if pages > 1 else ''}.",
+        )
+    articles = articles_in_order([hit.id for hit in result.hits])
+    first = (state.page - 1) * page_size + 1
+    hits = [
+        HitRow(
+            rank=first + i,
+            article=article,
+            snippet=mark_safe(query.highlight(request, article.body)),  # escaped by the search package
+            url=article_url(article, state, first + i),
+            persons=filter_links("person", article.person_names),
+            topics=filter_links("topic", article.topic_names),
+        )
+        for i, article in enumerate(articles)
+    ]
+    more = reverse("facet_values", args=["NAME"]).replace("NAME", "{}")
+    facets = [facet.facet_results(result) for facet in value_facets(state, path, more.format)]
+    return SearchPage(
+        state=state,
+        result=result,
+        hits=hits,
+        facets=facets,
+        dates=DateFacet(state, path).facet_results(result),
+        pages=pages,
+    )
+
+
+def filter_links(param: str, names: list[str]) -> list[tuple[str, str]]:
+    """(name, URL of a new search filtered by it) for each person or topic."""
+    return [(name, "/?" + urlencode({param: name})) for name in names]
+
+
+def article_url(article: Article, state: SearchState, rank: int | None = None) -> str:
+    """The article page, with the search that led to it (so it can highlight and page through)."""
+    extra = [("rank", str(rank))] if rank else []
+    return article.get_absolute_url() + state.at_page(1).query_string(extra)

@@ -1,0 +1,110 @@
+"""The article page, and the person and topic pages."""
+
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+
+from articles.charts import histogram_svg
+from articles.models import Person, Topic
+from articles.search import query
+from articles.urlstate import PAGE_SIZE, BadParameter, SearchState
+from articles.views.data import article_url, articles_in_order, articles_with_links, search_page
+from articles.views.pagination import page_links
+
+SIMILAR = 5
+CO_MENTIONED = 10
+
+
+def article(request, pk):
+    article = get_object_or_404(articles_with_links(), pk=pk)
+    try:
+        state = SearchState.from_query(request.GET)
+    except BadParameter:
+        state = SearchState()  # a damaged link still shows the article, without the search
+    rank = _positive_int(request.GET.get("rank"))
+    marked = query.highlight_full(state.q, article.body) if state.q else None
+    hits = marked.count if marked else 0
+    context = {
+        "article": article,
+        "state": state,
+        "text": mark_safe(marked) if marked else None,  # escaped by the search package
+        "hit_numbers": range(1, hits + 1),
+        "similar": [
+            (a, article_url(a, SearchState())) for a in articles_in_order(query.more_like_this(pk, SIMILAR))
+        ],
+        "search_url": "/" + state.query_string() if not state.is_empty else "",
+    }
+    if rank and not state.is_empty:
+        context.update(neighbours(state, rank, article.pk))
+    return render(request, "articles/article.html", context)
+
+
+def neighbours(state: SearchState, rank: int, article_id: int) -> dict:
+    """Previous and next results around `rank`, if the search still puts this article there."""
+    pages = {}
+
+    def id_at(position: int) -> int | None:
+        if position < 1:
+            return None
+        number, offset = divmod(position - 1, PAGE_SIZE)
+        if number + 1 not in pages:
+            pages[number + 1] = [hit.id for hit in query.search(state.to_request(page=number + 1)).hits]
+        ids = pages[number + 1]
+        return ids[offset] if offset < len(ids) else None
+
+    if id_at(rank) != article_id:
+        return {}
+    found = {a.pk: a for a in articles_in_order([i for i in (id_at(rank - 1), id_at(rank + 1)) if i])}
+    previous, following = found.get(id_at(rank - 1)), found.get(id_at(rank + 1))
+    return {
+        "rank": rank,
+        "previous": previous and article_url(previous, state, rank - 1),
+        "previous_title": previous and previous.title,
+        "next": following and article_url(following, state, rank + 1),
+        "next_title": following and following.title,
+        "search_url": "/" + state.at_page((rank - 1) // PAGE_SIZE + 1).query_string(),
+    }
+
+
+def person(request, slug):
+    person = get_object_or_404(Person.objects.prefetch_related("aliases"), slug=slug)
+    return _filtered_page(request, "people/person.html", "person", person)
+
+
+def topic(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    return _filtered_page(request, "topics/topic.html", "topic", topic)
+
+
+def _filtered_page(request, template: str, facet: str, obj):
+    """A person's or topic's page: its articles newest first, mentions over time, and the people
+    most often named beside it."""
+    state = SearchState(
+        **{facet: (obj.name,)}, sort="newest", page=_positive_int(request.GET.get("page")) or 1
+    )
+    try:
+        page = search_page(state)
+    except BadParameter as error:
+        return render(request, "search/error.html", {"error": error}, status=400)
+    people = next(f for f in page.facets if f.name == "person")
+    context = {
+        "object": obj,
+        "page": page,
+        "search_url": "/" + state.at_page(1).replace(sort="relevance").query_string(),
+        "chart": histogram_svg(
+            page.dates.buckets, page.dates.level, f"Articles naming {obj.name} by {page.dates.level}"
+        ),
+        "co_mentioned": co_mentioned(people),
+        "page_links": page_links(state.page, page.pages, lambda n: f"{request.path}?page={n}"),
+    }
+    return render(request, template, context)
+
+
+def co_mentioned(people) -> list[tuple]:
+    """The people most often named with the page's subject: (facet value, their page URL)."""
+    values = [v for v in people.values if not v.selected][:CO_MENTIONED]
+    pages = {p.name: p.get_absolute_url() for p in Person.objects.filter(name__in=[v.value for v in values])}
+    return [(v, pages.get(v.value, v.toggle_url)) for v in values]
+
+
+def _positive_int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and int(raw) > 0 else None

@@ -1,0 +1,79 @@
+"""The search results page and the facet "more" pages."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+
+from articles.charts import histogram_svg
+from articles.facets import VALUE_FACETS, active_filters
+from articles.search import query
+from articles.urlstate import SORTS, BadParameter, SearchState
+from articles.views.data import search_page
+from articles.views.pagination import page_links
+
+FACET_SORTS = {"count": "most articles first", "name": "by name"}
+
+
+def search(request):
+    try:
+        state = SearchState.from_query(request.GET)
+        page = search_page(state, request.path)
+    except BadParameter as error:
+        return render(request, "search/error.html", {"error": error}, status=400)
+    context = {
+        "state": state,
+        "page": page,
+        "sorts": SORTS,
+        "chart": histogram_svg(
+            page.dates.buckets, page.dates.level, f"Matching articles by {page.dates.level}"
+        ),
+        "page_links": page_links(state.page, page.pages, lambda n: page.page_url(n, request.path)),
+        "feeds": feed_links(state),
+        "previous_url": page.page_url(state.page - 1, request.path) if state.page > 1 else "",
+        "next_url": page.page_url(state.page + 1, request.path) if state.page < page.pages else "",
+        "filters": active_filters(state, request.path),
+        "suggestion_url": request.path + state.replace(q=page.result.suggestion).query_string(),
+        "search_hidden": state.hidden("q"),
+        "sort_hidden": state.hidden("sort"),
+        "date_hidden": state.hidden("date_from", "date_to", "undated"),
+    }
+    return render(request, "search/results.html", context)
+
+
+def facet_values(request, name):
+    """Every value of one facet for the current search, filterable by text and sortable."""
+    facet_class = VALUE_FACETS.get(name)
+    if facet_class is None:
+        raise Http404(f"There is no facet “{name}”.")
+    try:
+        state = SearchState.from_query(request.GET)
+        result = query.search(state.to_request(page=1, page_size=1))
+    except BadParameter as error:
+        return render(request, "search/error.html", {"error": error}, status=400)
+    facet = facet_class(state, path="/").facet_results(result, limit=None)
+    contains = request.GET.get("contains", "").strip()
+    order = request.GET.get("order") if request.GET.get("order") in FACET_SORTS else "count"
+    values = [v for v in facet.values if contains.casefold() in v.label.casefold()]
+    if order == "name":
+        values.sort(key=lambda v: v.label.casefold())
+    context = {
+        "state": state,
+        "facet": facet,
+        "values": values,
+        "contains": contains,
+        "order": order,
+        "orders": FACET_SORTS,
+        "total": result.total,
+        "back_url": "/" + state.query_string(),
+    }
+    return render(request, "search/facet_values.html", context)
+
+
+def feed_links(state: SearchState) -> dict[str, str]:
+    """The same search as CSV, Atom and JSON."""
+    qs = state.at_page(1).query_string()
+    return {
+        "csv": reverse("export_csv") + qs,
+        "atom": reverse("feed") + qs,
+        "json": reverse("api_search") + state.query_string(),
+    }
