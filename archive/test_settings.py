@@ -8,10 +8,10 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("ARCHIVE_DATA_DIR", tempfile.mkdtemp(prefix="archive-test-"))
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from archive.settings import *  # noqa: E402,F403
 
+SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 STATIC_ROOT = tempfile.mkdtemp(prefix="archive-test-static-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
