@@ -178,6 +178,12 @@ def test_a_dateline_is_taken_off_the_lead(text, dateline, body):
     assert (fields.dateline, fields.body) == (dateline, body)
 
 
+def test_a_headline_shaped_like_a_dateline_stays_the_title():
+    fields = extract_fields("ECONOMIC SPOTLIGHT - BANKAMERICA <BAC>\n\nBankAmerica Corp is not under pressure.")
+    assert fields.title == "ECONOMIC SPOTLIGHT - BANKAMERICA <BAC>"
+    assert (fields.dateline, fields.body) == ("", "BankAmerica Corp is not under pressure.")
+
+
 @pytest.mark.parametrize(
     ("text", "body"),
     [

@@ -43,6 +43,8 @@ _URL_DATES = [
     regex.compile(r"(?<!\d)(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})(?!\d)"),
 ]
 
+# A dateline opens a story: a sentence, or at least this many words, follow it in its paragraph.
+DATELINE_MIN_WORDS_AFTER = 6
 _BULLET = regex.compile(r"[-•*–]\s+\S")
 _DATELINE = regex.compile(
     r"(?P<place>\p{Lu}[\p{Lu}.'’-]*(?:\s+\p{Lu}[\p{Lu}.'’-]*){0,3})"
@@ -255,7 +257,7 @@ def _take_title_line(text: str) -> tuple[str, str]:
     words = first.split()
     if not rest.strip() or not 3 <= len(words) <= 25 or len(first) > 150:
         return "", text
-    if first.endswith((".", ",", ";", ":")) or _BULLET.match(first) or _DATELINE.match(first):
+    if first.endswith((".", ",", ";", ":")) or _BULLET.match(first) or _dateline_match(first):
         return "", text
     if words[-1].casefold() in _TITLE_END_WORDS:
         return "", text
@@ -265,12 +267,26 @@ def _take_title_line(text: str) -> tuple[str, str]:
     return first, rest.strip("\n")
 
 
+def _dateline_match(paragraph: str):
+    """A dateline opening the paragraph, followed by prose: "ECONOMIC SPOTLIGHT - BANKAMERICA"
+    alone on its line is a headline, not a place and a story."""
+    match = _DATELINE.match(paragraph)
+    if not match:
+        return None
+    story = paragraph[match.end() :].rstrip()
+    return (
+        match
+        if story.endswith((".", "!", "?", '"', "”")) or len(story.split()) >= DATELINE_MIN_WORDS_AFTER
+        else None
+    )
+
+
 def _take_dateline(paragraphs: list[str], within: int = 3) -> str:
     """Take "ISLAMABAD: " / "WASHINGTON, Aug 6 (Reuters) - " off one of the first prose paragraphs
     (a standfirst may come before it); the place, title-cased."""
     prose = [index for index, paragraph in enumerate(paragraphs) if not _BULLET.match(paragraph)]
     for index in prose[:within]:
-        match = _DATELINE.match(paragraphs[index])
+        match = _dateline_match(paragraphs[index])
         place = match.group("place").strip() if match else ""
         if match and place not in _KICKERS and sum(char.isalpha() for char in place) >= 3:
             paragraphs[index] = paragraphs[index][match.end() :]
