@@ -26,6 +26,9 @@ CHROMIUM_ARGS = [
 
 pytestmark = [
     pytest.mark.browser,
+    # The live server sees only committed rows; serialized rollback restores the migrations'
+    # rows (starter topics, the editor group) for the tests that run after this one.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         not CHROMIUM.exists(), reason=f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
     ),
@@ -33,7 +36,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def seeded(transactional_db, seeds_dir):
+def seeded(seeds_dir):
     """The seeds, ingested before the browser starts (Playwright's event loop forbids the ORM)."""
     ingest_paths([seeds_dir])
 
