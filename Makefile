@@ -51,10 +51,10 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 
 bench-ingest: $(VENV)/.installed-runtime
-	$(PY) bench/ingest.py
+	$(PY) -m bench.ingest
 
 bench-extraction: $(VENV)/.installed-runtime
-	$(PY) bench/extraction.py
+	$(PY) -m bench.extraction
 
 bench-search: $(VENV)/.installed-dev
-	$(PY) bench/search.py
+	$(PY) -m bench.search

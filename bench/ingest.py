@@ -1,6 +1,6 @@
 """Ingest benchmark on Reuters-21578: the whole `manage.py ingest` against raw Whoosh indexing.
 
-    .venv/bin/python bench/ingest.py [--corpus ../shared/corpora/reuters21578] [--limit N]
+    .venv/bin/python -m bench.ingest [--corpus ../shared/corpora/reuters21578] [--limit N]
 
 Converts the corpus into article files under bench/out/reuters/ (one text file per article, in
 the seeds' conventions: title line, "Published:" line, dateline; and one JSON Lines file), then,
