@@ -46,3 +46,9 @@ def test_a_missing_secret_key_stops_start_up_with_a_clear_message(tmp_path):
     result = manage("check", ARCHIVE_DATA_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_missing_page_is_explained_in_the_archive_s_own_page(client, db):
+    response = client.get("/people/nobody-at-all/")
+    assert response.status_code == 404
+    assert b"Search the archive" in response.content and b"merged or" in response.content
