@@ -49,6 +49,7 @@ test-postgres: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=archive.test_settings $(PY) manage.py makemigrations --check --dry-run
 
 bench-ingest: $(VENV)/.installed-runtime
 	$(PY) -m bench.ingest

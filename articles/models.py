@@ -20,7 +20,16 @@ class Source(models.Model):
         return self.name or self.domain
 
 
-class Person(models.Model):
+class SlugFromName:
+    """Gives a new row a unique slug made from its name on first save."""
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name)
+        super().save(*args, **kwargs)
+
+
+class Person(SlugFromName, models.Model):
     """One real person across the archive, whatever spellings the articles use (see PersonAlias)."""
 
     name = models.CharField(max_length=200, unique=True, help_text="Canonical full name, without titles.")
@@ -33,11 +42,6 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Person, self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("person", args=[self.slug])
@@ -70,7 +74,7 @@ class RejectedName(models.Model):
         return self.name
 
 
-class Topic(models.Model):
+class Topic(SlugFromName, models.Model):
     """A subject with a rule a curator can edit; ingest links the articles whose text matches it."""
 
     class Rule(models.TextChoices):
@@ -95,11 +99,6 @@ class Topic(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Topic, self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("topic", args=[self.slug])

@@ -179,7 +179,9 @@ def test_a_dateline_is_taken_off_the_lead(text, dateline, body):
 
 
 def test_a_headline_shaped_like_a_dateline_stays_the_title():
-    fields = extract_fields("ECONOMIC SPOTLIGHT - BANKAMERICA <BAC>\n\nBankAmerica Corp is not under pressure.")
+    fields = extract_fields(
+        "ECONOMIC SPOTLIGHT - BANKAMERICA <BAC>\n\nBankAmerica Corp is not under pressure."
+    )
     assert fields.title == "ECONOMIC SPOTLIGHT - BANKAMERICA <BAC>"
     assert (fields.dateline, fields.body) == ("", "BankAmerica Corp is not under pressure.")
 
