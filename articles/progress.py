@@ -20,6 +20,11 @@ class ProgressBar:
             self.drawn = now
             self._draw(now)
 
+    def clear(self) -> None:
+        """Blank the bar's line, so that a message printed next starts on a clean line."""
+        self.stream.write("\r\033[K", ending="")
+        self.stream.flush()
+
     def done(self) -> None:
         self._draw(time.monotonic())
         self.stream.write("")

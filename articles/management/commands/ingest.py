@@ -47,9 +47,11 @@ class Command(BaseCommand):
         progress = ProgressBar(self.stdout) if not dry_run and self.stdout.isatty() else None
 
         def on_item(item, outcome):
+            if progress and outcome == "failed":
+                progress.clear()
+            show(item, outcome)
             if progress:
                 progress.step(outcome)
-            show(item, outcome)
 
         try:
             report = ingest_paths(
