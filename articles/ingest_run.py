@@ -26,7 +26,7 @@ from articles import indexing
 from articles.enrich import Enricher
 from articles.ingest.draft import ArticleDraft, FileFailure
 from articles.ingest.people import load_extractor
-from articles.ingest.read import find_files, read_file
+from articles.ingest.read import find_files, iter_file
 from articles.models import IngestFailure, IngestRun
 from articles.search import index
 from articles.store import Catalog, Outcome, store_draft
@@ -77,33 +77,36 @@ def _init_worker(extractor_path: str) -> None:
     _extractor = load_extractor(extractor_path)
 
 
-def _read(task: tuple[str, int]) -> tuple[str, list[ArticleDraft | FileFailure]]:
-    path, max_bytes = task
-    items = read_file(Path(path), max_bytes)
-    for item in items:
+def _drafts(path: str, max_bytes: int) -> Iterator[ArticleDraft | FileFailure]:
+    """One file's drafts (with their people) and failures, as they are read."""
+    for item in iter_file(Path(path), max_bytes):
         if isinstance(item, ArticleDraft):
             item.mentions = _extractor.extract(item.body)
-    return path, items
+        yield item
+
+
+def _read(task: tuple[str, int]) -> list[ArticleDraft | FileFailure]:
+    return list(_drafts(*task))
 
 
 def read_all(paths: Iterable[str | os.PathLike], workers: int) -> Iterator[ArticleDraft | FileFailure]:
-    """Every draft and failure under `paths`, read by `workers` processes (in-process when 1)."""
+    """Every draft and failure under `paths`, read by `workers` processes (in this one when 1,
+    where a large JSON Lines export streams instead of being read whole)."""
     files = []
     for found in find_files(paths):
         if isinstance(found, FileFailure):
             yield found
         else:
             files.append(str(found))
-    tasks = [(path, settings.ARCHIVE_MAX_FILE_BYTES) for path in files]
-    if workers <= 1 or len(tasks) < 8:
+    max_bytes = settings.ARCHIVE_MAX_FILE_BYTES
+    if workers <= 1 or len(files) < 8:
         _init_worker(settings.ARCHIVE_PERSON_EXTRACTOR)
-        results = map(_read, tasks)
-        for _, items in results:
-            yield from items
+        for path in files:
+            yield from _drafts(path, max_bytes)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, _init_worker, (settings.ARCHIVE_PERSON_EXTRACTOR,)) as pool:
-        for _, items in pool.imap(_read, tasks, chunksize=8):
+        for items in pool.imap(_read, [(path, max_bytes) for path in files], chunksize=8):
             yield from items
 
 

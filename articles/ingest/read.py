@@ -1,8 +1,8 @@
 """Find the files to ingest and read one file into article drafts, choosing the reader by format.
 
-`read_file` runs in worker processes: it takes a path and a size limit, touches nothing else,
-and never raises for bad input; every problem comes back as a FileFailure with a machine code
-and a sentence saying what went wrong and what to do.
+`iter_file` (and `read_file`, its list) takes a path and a size limit, touches nothing else, and
+never raises for bad input; every problem comes back as a FileFailure with a machine code and a
+sentence saying what went wrong and what to do. It runs in worker processes too.
 """
 
 import hashlib
@@ -16,7 +16,7 @@ from articles.ingest.formats.html import read_html
 from articles.ingest.formats.json import read_json, read_json_lines
 from articles.ingest.formats.text import read_text
 
-Reader = Callable[[str, str, str], list[ArticleDraft | FileFailure]]
+Reader = Callable[[str, str, str], Iterable[ArticleDraft | FileFailure]]
 
 READERS: dict[str, Reader] = {
     "text": read_text,
@@ -65,6 +65,11 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[Path | FileFailure]:
 
 def read_file(path: Path, max_bytes: int) -> list[ArticleDraft | FileFailure]:
     """The article(s) in one file, or the failures that explain why there are none (or fewer)."""
+    return list(iter_file(path, max_bytes))
+
+
+def iter_file(path: Path, max_bytes: int) -> Iterable[ArticleDraft | FileFailure]:
+    """As read_file, but a multi-article file's articles come one at a time, as they are read."""
     origin = str(path)
     data_or_failure = _read_bytes(path, max_bytes)
     if isinstance(data_or_failure, FileFailure):

@@ -10,6 +10,7 @@ A record that cannot be read fails alone: the other records of the file still co
 import datetime
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 
 import regex
 
@@ -42,30 +43,27 @@ _MARKUP = regex.compile(
 )
 
 
-def read_json_lines(text: str, origin: str, content_hash: str = "") -> list[ArticleDraft | FileFailure]:
-    """One article per non-blank line; a line that is not a JSON object fails alone. (Each record is
-    hashed on its own canonical JSON, so the file's `content_hash` is not used.)"""
-    results: list[ArticleDraft | FileFailure] = []
+def read_json_lines(text: str, origin: str, content_hash: str = "") -> Iterator[ArticleDraft | FileFailure]:
+    """One article per non-blank line, read lazily (a large export is never all in memory as
+    articles); a line that is not a JSON object fails alone. (Each record is hashed on its own
+    canonical JSON, so the file's `content_hash` is not used.)"""
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            results.append(
-                FileFailure(
-                    f"{origin}#{number}",
-                    "malformed-json",
-                    f"Line {number} is not valid JSON ({error.msg} at column {error.colno}): fix or "
-                    "remove that line and ingest the file again; the file's other lines were read.",
-                )
+            yield FileFailure(
+                f"{origin}#{number}",
+                "malformed-json",
+                f"Line {number} is not valid JSON ({error.msg} at column {error.colno}): fix or "
+                "remove that line and ingest the file again; the file's other lines were read.",
             )
             continue
-        results.append(read_record(record, origin, number, "line"))
-    return results
+        yield read_record(record, origin, number, "line")
 
 
-def read_json(text: str, origin: str, content_hash: str = "") -> list[ArticleDraft | FileFailure]:
+def read_json(text: str, origin: str, content_hash: str = "") -> Iterable[ArticleDraft | FileFailure]:
     """One article per record of a JSON array, of {"articles": [...]}, or of a single object
     (hashed on its own canonical JSON, like a JSON Lines record)."""
     try:
