@@ -24,7 +24,8 @@ def search(request):
         page = search_page(state)
     except BadParameter as error:
         return error_response(400, "bad_parameter", error.message, error.param)
-    return JsonResponse(search_json(page, request.build_absolute_uri))
+    root = request.build_absolute_uri("/").removesuffix("/")  # once, not per hit: it checks the host
+    return JsonResponse(search_json(page, lambda path: root + path))
 
 
 def article(request, pk):
@@ -66,7 +67,7 @@ def search_json(page, absolute) -> dict:
                 "title": hit.article.title,
                 "date": _iso(hit.article.published),
                 "url": hit.article.source_url,
-                "archive_url": absolute(hit.article.get_absolute_url()),
+                "archive_url": absolute(hit.path),
                 "source": _source(hit.article),
                 "persons": hit.article.person_names,
                 "topics": hit.article.topic_names,

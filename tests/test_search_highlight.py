@@ -92,3 +92,24 @@ def test_full_highlight_numbers_hits_and_counts_them():
 def test_highlighting_a_malformed_query_never_raises(q):
     assert re.sub(r"</?mark[^>]*>", "", highlight(q, BODY, 80))
     assert highlight_full(q, BODY).count >= 0
+
+
+@pytest.mark.parametrize(
+    "q, text, expected",
+    [
+        # The analyzer reads "U.S.dollar" as one word, so neither part of it is a match on its own.
+        ("dollar", "The U.S.dollar and the dollar.", ["dollar"]),
+        ('"u.s"', "The U.S. and U.S.dollar.", ["U.S"]),
+        ('"the dollar"', "the. dollar, the dollar, the.dollar", ["the. dollar", "the dollar"]),
+        ('"deal deal"', "deal deal deal", ["deal deal deal"]),  # overlapping phrase matches merge
+        ("sh?pping", "Shipping and shopping.", ["Shipping", "shopping"]),
+    ],
+)
+def test_matches_follow_the_analyzers_word_boundaries(q, text, expected):
+    assert marked(highlight_full(q, text)) == expected
+
+
+def test_text_whose_lowercase_changes_length_is_still_highlighted():
+    text = "İstanbul shipping rose; ships left İzmir."  # "İ".lower() is two characters
+    assert marked(highlight_full("ship", text)) == ["shipping", "ships"]
+    assert marked(highlight_full('"ships left"', text)) == ["ships left"]

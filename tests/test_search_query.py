@@ -220,6 +220,19 @@ def test_paging_gives_exact_totals_and_disjoint_pages():
     assert len(set(everything)) == 47
 
 
+def test_tied_scores_page_in_one_stable_order():
+    # Twenty identical articles score alike, so only the tie-break decides which page each lands
+    # on; five better ones, indexed last, come first.
+    tied = [doc(i, body="wheat harvest") for i in range(1, 21)]
+    better = [doc(i, body="wheat wheat harvest") for i in range(21, 26)]
+    index.add_or_update([*tied, *better, doc(99, body="barley")])
+    everything = list(iter_ids(SearchRequest(q="wheat")))
+    pages = [search(SearchRequest(q="wheat", page=p, page_size=10)) for p in (1, 2, 3)]
+    assert [h.id for page in pages for h in page.hits] == everything
+    assert set(everything[:5]) == {21, 22, 23, 24, 25}
+    assert sorted(everything) == list(range(1, 26))
+
+
 def test_iter_ids_follows_the_sort_and_filters(seeds):
     request = SearchRequest(q="pakistan", sort="newest", persons=["Ishaq Dar"])
     assert list(iter_ids(request)) == ids_for("pakistan", sort="newest", persons=["Ishaq Dar"])

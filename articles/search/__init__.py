@@ -3,5 +3,5 @@
 index.py   the index on disk: IndexDocument, add_or_update, remove, rebuild, indexed_stamps
 query.py   SearchRequest -> SearchResult (hits, exact total, facets, date histogram), highlights
 syntax.py  the user's query syntax; facets.py per-index numpy tables; highlight.py snippets
-schema.py  fields, analyzers and SCHEMA_VERSION
+schema.py  fields, analyzers and SCHEMA_VERSION; scoring.py every match and its BM25F score in numpy
 """

@@ -7,8 +7,9 @@ HTML-escaped, so the result is safe to mark safe.
 
 import html
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from whoosh.lang.porter2 import stem
 
@@ -25,10 +26,16 @@ class Terms:
     words: set = field(default_factory=set)  # exact, lowercase
     phrases: list = field(default_factory=list)  # lists of lowercase words
     patterns: list = field(default_factory=list)  # compiled regexes over one lowercase word
+    pattern_texts: list = field(default_factory=list)  # the same as typed, lowercase ("tarif*")
     fuzzy: list = field(default_factory=list)  # (word, max edit distance)
 
     def __bool__(self):
         return bool(self.stems or self.words or self.phrases or self.patterns or self.fuzzy)
+
+    @cached_property
+    def compiled(self) -> "_Compiled":
+        """The regexes that find candidate matches (built once per query; see query.terms_for)."""
+        return _compile(self)
 
 
 class MarkedText(str):
@@ -54,8 +61,10 @@ def terms_of(parsed: syntax.Query) -> Terms:
             elif words:
                 terms.phrases.append(words)
         elif isinstance(node, syntax.Pattern):
-            pattern = re.escape(node.text.lower()).replace(r"\*", r"\w*").replace(r"\?", r"\w")
+            text = node.text.lower()
+            pattern = re.escape(text).replace(r"\*", r"\w*").replace(r"\?", r"\w")
             terms.patterns.append(re.compile(pattern + "$"))
+            terms.pattern_texts.append(text)
         elif isinstance(node, syntax.Fuzzy):
             terms.fuzzy.append((node.text.lower(), node.distance))
     return terms
@@ -81,27 +90,64 @@ def _within(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
+# Where WORD_RE starts a token: a word character that neither continues a word nor follows a
+# "word." (which the pattern would have joined, as in "U.S").
+_TOKEN_START = r"(?<!\w)(?<!\w\.)"
+_TOKEN_END = r"(?!\w)(?!\.\w)"
+_GAP = r"(?!\.\w)\W+"  # between two tokens: anything but a lone "." that would join them
+
+
+def _stem_prefix(word_stem: str) -> str:
+    """What every word with this stem starts with: Porter2 rewrites at most the last two letters
+    of a stem ("ability" -> "abl", "dying" -> "die"); checked over the Reuters-21578 lexicon."""
+    return word_stem[: max(1, len(word_stem) - 2)]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    words: re.Pattern | None  # tokens that may be a single-word match (checked by _is_match)
+    phrases: re.Pattern | None  # every phrase, overlapping matches included
+
+
+def _compile(terms: Terms) -> _Compiled:
+    prefixes = {*terms.words, *map(_stem_prefix, terms.stems), *(f[:1] for f, _ in terms.fuzzy)}
+    prefixes |= {re.split(r"[*?]", p, maxsplit=1)[0] for p in terms.pattern_texts}
+    words = None
+    if terms.stems or terms.words or terms.patterns or terms.fuzzy:
+        lead = "" if "" in prefixes else "(?=" + "|".join(map(re.escape, sorted(prefixes))) + ")"
+        words = re.compile(_TOKEN_START + lead + WORD_RE.pattern)
+    phrases = None
+    if terms.phrases:
+        alternatives = (_GAP.join(re.escape(w) + _TOKEN_END for w in phrase) for phrase in terms.phrases)
+        phrases = re.compile(_TOKEN_START + "(?=(" + "|".join(f"(?:{a})" for a in alternatives) + "))")
+    return _Compiled(words, phrases)
+
+
+def _is_match(terms: Terms, word: str) -> bool:
+    return (
+        word in terms.words
+        or (terms.stems and _stem(word) in terms.stems)
+        or any(p.match(word) for p in terms.patterns)
+        or any(word[:1] == f[:1] and _within(word, f, d) for f, d in terms.fuzzy)
+    )
+
+
 def match_spans(terms: Terms, text: str) -> list[tuple[int, int]]:
     """Character spans of the matches in `text`, sorted and merged."""
     if not terms or not text:
         return []
-    tokens = [(m.start(), m.end(), m.group().lower()) for m in WORD_RE.finditer(text)]
-    spans = []
-    for start, end, word in tokens:
-        if (
-            word in terms.words
-            or (terms.stems and _stem(word) in terms.stems)
-            or any(p.match(word) for p in terms.patterns)
-            or any(word[:1] == f[:1] and _within(word, f, d) for f, d in terms.fuzzy)
-        ):
-            spans.append((start, end))
-    if terms.phrases:
-        words = [t[2] for t in tokens]
-        for phrase in terms.phrases:
-            k = len(phrase)
-            for i in range(len(words) - k + 1):
-                if words[i] == phrase[0] and words[i : i + k] == phrase:
-                    spans.append((tokens[i][0], tokens[i + k - 1][1]))
+    lowered = text.lower()
+    if len(lowered) != len(text):  # lowercasing moved the offsets: compare token by token
+        spans = _token_spans(terms, text)
+    else:
+        # One regex finds the few tokens that can match (by their first letters); only those are
+        # checked word by word.
+        compiled = terms.compiled
+        spans = []
+        if compiled.words is not None:
+            spans = [m.span() for m in compiled.words.finditer(lowered) if _is_match(terms, m.group())]
+        if compiled.phrases is not None:
+            spans += [m.span(1) for m in compiled.phrases.finditer(lowered)]
     spans.sort()
     merged = []
     for start, end in spans:
@@ -110,6 +156,18 @@ def match_spans(terms: Terms, text: str) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _token_spans(terms: Terms, text: str) -> list[tuple[int, int]]:
+    tokens = [(m.start(), m.end(), m.group().lower()) for m in WORD_RE.finditer(text)]
+    spans = [(start, end) for start, end, word in tokens if _is_match(terms, word)]
+    words = [t[2] for t in tokens]
+    for phrase in terms.phrases:
+        k = len(phrase)
+        for i in range(len(words) - k + 1):
+            if words[i] == phrase[0] and words[i : i + k] == phrase:
+                spans.append((tokens[i][0], tokens[i + k - 1][1]))
+    return spans
 
 
 def _render(text: str, spans, numbered: bool, collapse: bool) -> str:
@@ -131,8 +189,9 @@ def snippet(terms: Terms, text: str, max_chars: int = 300) -> str:
     text = text or ""
     spans = match_spans(terms, text)
     best_start, best_count = 0, 0
+    ends = [e for _, e in spans]  # increasing: the spans are merged
     for i, (start, _) in enumerate(spans):
-        count = sum(1 for s, e in spans[i:] if e <= start + max_chars - CONTEXT_BEFORE)
+        count = bisect_right(ends, start + max_chars - CONTEXT_BEFORE, i) - i
         if count > best_count:
             best_start, best_count = start, count
     begin = max(0, best_start - CONTEXT_BEFORE) if spans else 0

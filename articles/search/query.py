@@ -9,12 +9,13 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 
 import numpy as np
 from whoosh import query as wq
 
 from . import highlight as hl
-from . import index, syntax
+from . import index, scoring, syntax
 from .facets import DateHistogram, FacetTables, tables_for
 from .schema import EXACT, STEMMED
 
@@ -222,33 +223,45 @@ def _filter_mask(req: SearchRequest, tables: FacetTables) -> np.ndarray:
 
 
 def _collect(searcher, q, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    """Every matching document number (and score), in one pass over each segment."""
-    context = searcher.context() if scored else searcher.boolean_context()
+    """Every matching document number (and score), in one pass over each segment: with numpy
+    where scoring.py can score the query exactly, else by walking Whoosh's matcher."""
+    context = searcher.context()
     docnums, scores = [], []
     for subsearcher, offset in searcher.leaf_searchers():
-        matcher = q.matcher(subsearcher, context)
-        if not scored:
-            docnums.append(np.fromiter(matcher.all_ids(), dtype=np.int64) + offset)
-            continue
-        ids, weights = [], []
-        add_id, add_weight = ids.append, weights.append
-        is_active, next_match, doc_id, score = matcher.is_active, matcher.next, matcher.id, matcher.score
-        while is_active():
-            add_id(doc_id())
-            add_weight(score())
-            next_match()
-        docnums.append(np.array(ids, dtype=np.int64) + offset)
-        scores.append(np.array(weights, dtype=np.float64))
+        try:
+            ids, weights = scoring.matches(q.matcher(subsearcher, context), subsearcher)
+        except scoring.Unsupported:
+            ids, weights = _walk(q, subsearcher, context if scored else searcher.boolean_context(), scored)
+        docnums.append(ids + offset)
+        scores.append(weights)
     docnums = np.concatenate(docnums) if docnums else np.zeros(0, np.int64)
     return docnums, (np.concatenate(scores) if scores else np.zeros(0)) if scored else None
+
+
+def _walk(q, subsearcher, context, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """The matches of one segment, one Whoosh call per document."""
+    matcher = q.matcher(subsearcher, context)
+    if not scored:
+        return np.fromiter(matcher.all_ids(), dtype=np.int64), None
+    ids, weights = [], []
+    add_id, add_weight = ids.append, weights.append
+    is_active, next_match, doc_id, score = matcher.is_active, matcher.next, matcher.id, matcher.score
+    while is_active():
+        add_id(doc_id())
+        add_weight(score())
+        next_match()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
 def _order(docnums, scores, sort: str, tables: FacetTables, limit: int | None) -> np.ndarray:
     """Positions into docnums in the requested order (only the first `limit` are exact)."""
     if sort == "relevance":
         if limit is not None and limit < len(docnums):
-            top = np.argpartition(-scores, limit - 1)[:limit]
-            return top[np.lexsort((docnums[top], -scores[top]))]
+            # Every candidate tied with the boundary score, so that ties break by docnum exactly as
+            # in the full sort and consecutive pages neither overlap nor skip a hit.
+            boundary = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            top = np.flatnonzero(scores >= boundary)
+            return top[np.lexsort((docnums[top], -scores[top]))][:limit]
         return np.lexsort((docnums, -scores))
     days = tables.days[docnums]
     if sort == "newest":
@@ -400,13 +413,19 @@ def iter_ids(req: SearchRequest) -> Iterator[int]:
 def highlight(req_or_q, text: str, max_chars: int = 300) -> str:
     """A short passage of `text` around the matches, escaped, matches in <mark>."""
     q = req_or_q.q if isinstance(req_or_q, SearchRequest) else req_or_q
-    return hl.snippet(hl.terms_of(syntax.parse(q)), text, max_chars)
+    return hl.snippet(terms_for(q), text, max_chars)
 
 
 def highlight_full(q, text: str) -> hl.MarkedText:
     """The whole text escaped, matches in <mark id="hit-N"> from 1; `.count` says how many."""
     q = q.q if isinstance(q, SearchRequest) else q
-    return hl.full(hl.terms_of(syntax.parse(q)), text)
+    return hl.full(terms_for(q), text)
+
+
+@lru_cache(maxsize=256)
+def terms_for(q: str) -> hl.Terms:
+    """The query's terms to highlight, parsed and compiled once for all the hits of a page."""
+    return hl.terms_of(syntax.parse(q))
 
 
 MLT_TERMS = 15

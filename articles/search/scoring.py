@@ -1,0 +1,123 @@
+"""Every match of a Whoosh matcher tree and its score, computed with numpy instead of one Python
+call per document.
+
+Whoosh scores a document by walking its matcher tree once per match (`matcher.score()`), which is
+most of the cost of a broad query. For the trees that plain words, their word forms, AND, OR and
+exclusions build (unions, intersections, and-nots, boosts and term postings scored by BM25F or by
+weight), this reads each term's postings a block at a time and does the same arithmetic on arrays,
+in the same order, so the scores are the very numbers Whoosh would give. Any other matcher
+(phrases, spans, ...) raises Unsupported and the caller walks the tree as before.
+"""
+
+import threading
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import (
+    AndNotMatcher,
+    FilterMatcher,
+    IntersectionMatcher,
+    ListMatcher,
+    NullMatcherClass,
+    UnionMatcher,
+    WrappingMatcher,
+)
+from whoosh.scoring import BM25FScorer, WeightScorer
+
+
+class Unsupported(Exception):
+    """The tree holds a matcher this module does not reproduce exactly."""
+
+
+_lengths: dict = {}
+_lengths_lock = threading.Lock()
+_LENGTHS_KEPT = 64  # (segment, field) pairs: enough for every segment of a busy index
+
+
+def matches(matcher, searcher) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers ascending, scores) of every match of `matcher` in this leaf searcher;
+    consumes the matcher. Raises Unsupported for a tree it cannot score exactly."""
+    kind = type(matcher)
+    if kind is NullMatcherClass:
+        return np.zeros(0, np.int64), np.zeros(0)
+    if kind is W3LeafMatcher or kind is ListMatcher:
+        return _leaf(matcher, searcher)
+    if kind is UnionMatcher:
+        (ids_a, scores_a), (ids_b, scores_b) = matches(matcher.a, searcher), matches(matcher.b, searcher)
+        ids = np.union1d(ids_a, ids_b)
+        scores = np.zeros(len(ids))
+        scores[np.searchsorted(ids, ids_a)] = scores_a
+        scores[np.searchsorted(ids, ids_b)] += scores_b  # a.score() + b.score(), in that order
+        return ids, scores
+    if kind is IntersectionMatcher:
+        (ids_a, scores_a), (ids_b, scores_b) = matches(matcher.a, searcher), matches(matcher.b, searcher)
+        ids, in_a, in_b = np.intersect1d(ids_a, ids_b, assume_unique=True, return_indices=True)
+        return ids, scores_a[in_a] + scores_b[in_b]
+    if kind is AndNotMatcher:
+        (ids, scores), (excluded, _) = matches(matcher.a, searcher), matches(matcher.b, searcher)
+        keep = ~np.isin(ids, excluded, assume_unique=True)
+        return ids[keep], scores[keep]
+    if kind is WrappingMatcher or kind is FilterMatcher:
+        ids, scores = matches(matcher.child, searcher)
+        if kind is FilterMatcher:  # deleted documents, or a filter set
+            listed = np.isin(ids, np.fromiter(matcher._ids, np.int64, len(matcher._ids)))
+            keep = ~listed if matcher._exclude else listed
+            ids, scores = ids[keep], scores[keep]
+        return ids, scores * matcher.boost
+    raise Unsupported(kind.__name__)
+
+
+def _leaf(matcher, searcher) -> tuple[np.ndarray, np.ndarray]:
+    scorer = matcher.scorer if type(matcher) is W3LeafMatcher else matcher._scorer
+    if type(matcher) is W3LeafMatcher:
+        ids, weights = _read_blocks(matcher)
+    else:
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    ids = np.asarray(ids, dtype=np.int64)
+    weights = np.asarray(weights, dtype=np.float64)
+    if type(scorer) is WeightScorer:
+        return ids, weights
+    if type(scorer) is not BM25FScorer:
+        raise Unsupported(type(scorer).__name__)
+    fieldname, _ = matcher.term()
+    fl = _field_lengths(searcher, fieldname)[ids]
+    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    # whoosh.scoring.bm25, operation for operation
+    return ids, idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+
+
+def _read_blocks(matcher: W3LeafMatcher) -> tuple[list, list]:
+    """All of a posting list's ids and weights, a block at a time (W3LeafMatcher's own attributes:
+    it offers no public way to read a whole block)."""
+    ids, weights = [], []
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
+        ids.extend(matcher._ids[matcher._i :])
+        weights.extend(matcher._weights[matcher._i :])
+        matcher._next_block()
+    return ids, weights
+
+
+def _field_lengths(searcher, fieldname: str) -> np.ndarray:
+    """The length Whoosh's scorer reads for every document of this segment (its `dfl`), built once
+    per segment and field."""
+    reader = searcher.reader()
+    key = (reader.segment().segment_id(), fieldname)  # a segment's lengths never change
+    lengths = _lengths.get(key)
+    if lengths is None:
+        with _lengths_lock:
+            lengths = _lengths.get(key)
+            if lengths is None:
+                values = (searcher.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all()))
+                lengths = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+                if len(_lengths) >= _LENGTHS_KEPT:
+                    _lengths.pop(next(iter(_lengths)))
+                _lengths[key] = lengths
+    return lengths
