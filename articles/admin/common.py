@@ -1,0 +1,26 @@
+"""What the archive's admin pages share: per-row counts, plurals, filter ids, bulk history."""
+
+from django.contrib.admin.models import LogEntry
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+
+def count_of(model, field, **filters):
+    """A per-row count of the `model` rows pointing at the row through `field`, as a subquery:
+    unlike Count() over joins it is computed only for the rows of the page, and multiplies none."""
+    rows = model.objects.filter(**{field: OuterRef("pk")}, **filters).order_by().values(field)
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), Value(0))
+
+
+def plural(count, word):
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def id_in(value):
+    """The id a filter's query parameter holds, or None when it holds none."""
+    return int(value) if (value or "").isdigit() else None
+
+
+def log_bulk(request, objects, flag, message):
+    """One admin history entry per object, written in one query."""
+    LogEntry.objects.log_actions(request.user.pk, list(objects), flag, message)
