@@ -33,7 +33,7 @@ from articles.store import Catalog, Outcome, store_draft
 
 INDEX_BATCH = 200
 # Articles the indexer process writes between commits (each commit a segment, merged later).
-COMMIT_EVERY = 1000
+COMMIT_EVERY = 4000
 # Seconds the indexer process waits for the index writer (a curator's save may hold it briefly).
 INDEX_LOCK_WAIT = 60
 
@@ -113,7 +113,7 @@ def read_all(paths: Iterable[str | os.PathLike], workers: int) -> Iterator[Artic
 # --- indexing, in a background process ------------------------------------------------------
 
 
-def _index_loop(queue, procs: int) -> None:
+def _index_loop(queue) -> None:
     """The indexer process: one index writer for the whole run, committed once at the end; the
     articles' flags are cleared only after that commit. If it dies, they stay pending."""
     connections.close_all()  # never share the parent's database connection after fork
@@ -124,7 +124,7 @@ def _index_loop(queue, procs: int) -> None:
             indexing.mark_indexed(ids, read_at)
         uncommitted.clear()
 
-    with index.bulk_writer(procs=procs, timeout=INDEX_LOCK_WAIT) as bulk:
+    with index.bulk_writer(timeout=INDEX_LOCK_WAIT) as bulk:
         while (batch := queue.get()) is not None:
             new_ids, changed_ids = batch
             docs, read_at = indexing.documents(new_ids + changed_ids)
@@ -142,12 +142,12 @@ def _index_loop(queue, procs: int) -> None:
 class BackgroundIndexer:
     """Indexes the stored articles in a second process while the run goes on."""
 
-    def __init__(self, procs: int = 1):
+    def __init__(self):
         context = multiprocessing.get_context("fork")
         self.queue = context.Queue(maxsize=4)
         connections.close_all()
         gc.freeze()  # the child's garbage collector skips the inherited heap: much faster indexing
-        self.process = context.Process(target=_index_loop, args=(self.queue, procs), daemon=True)
+        self.process = context.Process(target=_index_loop, args=(self.queue,), daemon=True)
         self.process.start()
         self.new: list[int] = []
         self.changed: list[int] = []

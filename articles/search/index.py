@@ -245,16 +245,17 @@ class BulkWriter:
 
 
 @contextmanager
-def bulk_writer(*, procs: int = 1, timeout: float | None = None):
+def bulk_writer(*, timeout: float | None = None):
     """A BulkWriter holding the index's single writer until the block ends, then committing
-    (or cancelling, if the block raised). With procs > 1, each process writes its own segment."""
-    bulk = BulkWriter(lambda: _acquire(timeout, procs, procs > 1))
+    (or cancelling, if the block raised). Its commits merge no segments: merging them all at the
+    end would double the run's indexing time; later ordinary commits merge the small ones."""
+    bulk = BulkWriter(lambda: _acquire(timeout))
     try:
         yield bulk
     except BaseException:
         _cancel(bulk.writer)
         raise
-    bulk.writer.commit()
+    bulk.writer.commit(merge=False)
 
 
 def remove(ids: Iterable[int], *, timeout: float | None = None) -> int:
