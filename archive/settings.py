@@ -33,6 +33,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The data directory holds the SQLite database and the Whoosh index unless told otherwise.
 ARCHIVE_DATA_DIR = Path(env.str("ARCHIVE_DATA_DIR", default=str(BASE_DIR / "data"))).resolve()
 ARCHIVE_INDEX_DIR = Path(env.str("ARCHIVE_INDEX_DIR", default=str(ARCHIVE_DATA_DIR / "index"))).resolve()
+# Seconds a write to the index waits for its lock before giving up (the change stays pending).
+ARCHIVE_INDEX_LOCK_TIMEOUT = env.float("ARCHIVE_INDEX_LOCK_TIMEOUT", default=5.0)
 # Files larger than this are refused by ingest (bytes).
 ARCHIVE_MAX_FILE_BYTES = env.int("ARCHIVE_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 # The person extractor ingest uses; any class with `extract(text) -> list[MentionDraft]`.

@@ -30,7 +30,6 @@ logger = logging.getLogger(__name__)
 CURRENT_FILE = "CURRENT"
 VERSION_FILE = "SCHEMA_VERSION"
 GENERATION_PREFIX = "gen-"
-DEFAULT_LOCK_TIMEOUT = 5.0  # seconds a writer waits for the lock before IndexBusy
 OPEN_RETRIES = 3
 KEY_TERM_COUNT = 40
 
@@ -124,7 +123,7 @@ def open_index(gen: Path | None = None):
 
 
 def _lock_timeout() -> float:
-    return float(getattr(settings, "ARCHIVE_INDEX_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+    return settings.ARCHIVE_INDEX_LOCK_TIMEOUT
 
 
 def _open_writer(ix, timeout: float, procs: int = 1, multisegment: bool = False):
