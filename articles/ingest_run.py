@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 
 from django.conf import settings
 from django.db import connection, connections
@@ -60,11 +61,24 @@ def ingest_lock(wait: bool = False):
         handle.truncate()
         handle.write(f"pid {os.getpid()} since {timezone.now():%Y-%m-%d %H:%M:%S %Z}")
         handle.flush()
+        global _lock_fd
+        _lock_fd = handle.fileno()
         try:
             yield
         finally:
+            _lock_fd = None
             handle.truncate(0)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_lock_fd: int | None = None
+
+
+def _let_go_of_inherited_lock() -> None:
+    """In a forked worker: close its copy of the lock file, so that the lock dies with the run
+    even if the worker outlives a killed run for a moment."""
+    if _lock_fd is not None:
+        os.close(_lock_fd)
 
 
 # --- reading, in worker processes -----------------------------------------------------------
@@ -72,8 +86,10 @@ def ingest_lock(wait: bool = False):
 _extractor = None
 
 
-def _init_worker(extractor_path: str) -> None:
+def _init_worker(extractor_path: str, forked: bool = True) -> None:
     global _extractor
+    if forked:
+        _let_go_of_inherited_lock()
     _extractor = load_extractor(extractor_path)
 
 
@@ -100,7 +116,7 @@ def read_all(paths: Iterable[str | os.PathLike], workers: int) -> Iterator[Artic
             files.append(str(found))
     max_bytes = settings.ARCHIVE_MAX_FILE_BYTES
     if workers <= 1 or len(files) < 8:
-        _init_worker(settings.ARCHIVE_PERSON_EXTRACTOR)
+        _init_worker(settings.ARCHIVE_PERSON_EXTRACTOR, forked=False)
         for path in files:
             yield from _drafts(path, max_bytes)
         return
@@ -113,10 +129,27 @@ def read_all(paths: Iterable[str | os.PathLike], workers: int) -> Iterator[Artic
 # --- indexing, in a background process ------------------------------------------------------
 
 
-def _index_loop(queue) -> None:
-    """The indexer process: one index writer for the whole run, committed once at the end; the
-    articles' flags are cleared only after that commit. If it dies, they stay pending."""
+class RunDied(Exception):
+    """The ingest process that fed this indexer is gone (killed): nothing more will come."""
+
+
+def _next_batch(queue, parent: int):
+    """The next batch from the run, or None at its end; RunDied if the run was killed, so that an
+    orphaned indexer never holds the index's lock for ever."""
+    while True:
+        try:
+            return queue.get(timeout=1)
+        except Empty:
+            if os.getppid() != parent:
+                raise RunDied from None
+
+
+def _index_loop(queue, parent: int) -> None:
+    """The indexer process: one index writer for the whole run, committing a segment every
+    COMMIT_EVERY articles; flags are cleared only after a commit. If it dies (or its run does),
+    the uncommitted articles stay pending for the next run."""
     connections.close_all()  # never share the parent's database connection after fork
+    _let_go_of_inherited_lock()
     uncommitted = []
 
     def mark_committed():
@@ -125,7 +158,7 @@ def _index_loop(queue) -> None:
         uncommitted.clear()
 
     with index.bulk_writer(timeout=INDEX_LOCK_WAIT) as bulk:
-        while (batch := queue.get()) is not None:
+        while (batch := _next_batch(queue, parent)) is not None:
             new_ids, changed_ids = batch
             docs, read_at = indexing.documents(new_ids + changed_ids)
             new = set(new_ids)
@@ -147,7 +180,7 @@ class BackgroundIndexer:
         self.queue = context.Queue(maxsize=4)
         connections.close_all()
         gc.freeze()  # the child's garbage collector skips the inherited heap: much faster indexing
-        self.process = context.Process(target=_index_loop, args=(self.queue,), daemon=True)
+        self.process = context.Process(target=_index_loop, args=(self.queue, os.getpid()), daemon=True)
         self.process.start()
         self.new: list[int] = []
         self.changed: list[int] = []
