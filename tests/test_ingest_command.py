@@ -212,7 +212,9 @@ def test_an_ingest_killed_midway_is_made_consistent_by_the_next_run(tmp_path, se
         time.sleep(0.05)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    second = subprocess.run([*manage, "ingest", str(corpus)], env=env, capture_output=True, text=True, timeout=120)
+    second = subprocess.run(
+        [*manage, "ingest", str(corpus)], env=env, capture_output=True, text=True, timeout=120
+    )
     assert second.returncode == 0, second.stdout + second.stderr
     check = subprocess.run([*manage, "check_index"], env=env, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
