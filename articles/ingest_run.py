@@ -1,10 +1,10 @@
 """One ingest run: find the files, read them in worker processes, store each in its own
 transaction, index what changed, and record the run with its counts and failures.
 
-Two runs never overlap (a lock file in the data directory). Reading and person extraction run in
-a process pool; the index is written by a separate process while the database is being written,
-so the two cores share the work. Anything stored but not yet indexed when a run dies stays
-marked `needs_indexing` and the next run indexes it first.
+Two runs never overlap (a lock file in the data directory). The index is written by a second
+process while this one reads files and writes the database, so two cores share the work; reading
+and person extraction move to a process pool only where there are more cores. Anything stored but
+not yet indexed when a run dies stays marked `needs_indexing`, and the next run indexes it first.
 """
 
 import fcntl
@@ -300,7 +300,10 @@ def _store(item, run, catalog, enricher, indexer, open_failures, force) -> str:
     except Exception as error:  # one bad article must not stop the batch; the reason is kept
         enricher.reload()  # forget any person created in the rolled-back transaction
         IngestFailure.objects.create(
-            run=run, path=item.origin, code="store-error", message=f"Could not store the article: {error}"
+            run=run,
+            path=item.origin,
+            code="store-error",
+            message=f"Could not store the article ({error}); ingest the file again, and report the error if it stays.",
         )
         return "failed"
     if item.origin in open_failures:
