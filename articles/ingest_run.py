@@ -303,7 +303,8 @@ def _store(item, run, catalog, enricher, indexer, open_failures, force) -> str:
             run=run,
             path=item.origin,
             code="store-error",
-            message=f"Could not store the article ({error}); ingest the file again, and report the error if it stays.",
+            message=f"Could not store the article ({error}); ingest the file again, "
+            "and report the error if it stays.",
         )
         return "failed"
     if item.origin in open_failures:
