@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from articles.search import index, schema
+from articles.search import index, merging, schema
 from articles.search.query import SearchRequest, search
 
 
@@ -210,3 +210,28 @@ def test_threads_search_while_the_index_changes():
     assert errors == []
     assert len(totals) == 80 and all(50 <= total <= 70 for total in totals)
     assert search(SearchRequest(q="wheat")).total == 70
+
+
+def test_one_article_commits_are_merged_by_tier_so_segments_stay_few():
+    for n in range(1, 31):
+        index.add_or_update([doc(n)])
+    assert index.doc_count() == 30
+    assert index.segment_count() < merging.MERGE_FACTOR
+    assert search(SearchRequest(q="wheat")).total == 30
+
+
+def test_a_small_commit_never_merges_more_than_its_bound(monkeypatch):
+    monkeypatch.setattr(merging, "EDIT_MERGE_MAX_DOCS", 5)
+    for n in range(1, 9):
+        index.add_or_update([doc(n)])
+    assert index.segment_count() == 8  # a full tier of 8 documents, over the bound of 5: kept
+
+
+def test_an_ingest_writer_merges_full_tiers_only_at_its_end():
+    with index.bulk_writer() as bulk:
+        for n in range(1, 10):
+            bulk.add([doc(n)])
+            bulk.checkpoint()
+        assert index.segment_count() == 9
+    assert index.segment_count() < merging.MERGE_FACTOR
+    assert index.doc_count() == 9

@@ -23,6 +23,7 @@ from django.conf import settings
 from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError, LockError
 
+from . import merging
 from .schema import KEY_TERMS, SCHEMA_VERSION, build_schema
 
 logger = logging.getLogger(__name__)
@@ -168,7 +169,7 @@ def writer(timeout: float | None = None, procs: int = 1, multisegment: bool = Fa
     except BaseException:
         _cancel(w)
         raise
-    w.commit()
+    w.commit(mergetype=merging.tiered(merging.EDIT_MERGE_MAX_DOCS))
 
 
 def _day(value: date) -> datetime:
@@ -246,15 +247,15 @@ class BulkWriter:
 @contextmanager
 def bulk_writer(*, timeout: float | None = None):
     """A BulkWriter holding the index's single writer until the block ends, then committing
-    (or cancelling, if the block raised). Its commits merge no segments: merging them all at the
-    end would double the run's indexing time; later ordinary commits merge the small ones."""
+    (or cancelling, if the block raised). Checkpoints merge nothing, so that indexing keeps pace
+    with the run; the last commit merges whatever tiers are full (see merging.py)."""
     bulk = BulkWriter(lambda: _acquire(timeout))
     try:
         yield bulk
     except BaseException:
         _cancel(bulk.writer)
         raise
-    bulk.writer.commit(merge=False)
+    bulk.writer.commit(mergetype=merging.tiered())
 
 
 def remove(ids: Iterable[int], *, timeout: float | None = None) -> int:
@@ -350,6 +351,11 @@ def searcher():
 def indexed_stamps() -> dict[int, str]:
     with searcher() as s:
         return {int(stored["id"]): stored.get("stamp", "") for stored in s.reader().all_stored_fields()}
+
+
+def segment_count() -> int:
+    with searcher() as s:
+        return len(s.reader().leaf_readers()) if s.doc_count_all() else 0
 
 
 def doc_count() -> int:
