@@ -6,11 +6,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE
 from django.db import models, transaction
 from django.db.models import Q
-from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 
 from articles import curation
-from articles.admin.common import count_of, id_in, log_bulk, plural
+from articles.admin.common import confirmation_page, count_of, id_in, log_bulk, plural
 from articles.enrich import reextract
 from articles.indexing import queue_removal
 from articles.models import (
@@ -137,21 +136,18 @@ def delete_articles(modeladmin, request, queryset):
         modeladmin.message_user(request, f"Deleted {plural(count, 'article')}; search no longer finds them.")
         return None
     selected = queryset.values("pk")
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": "Delete articles",
-        "opts": modeladmin.model._meta,
-        "count": queryset.count(),
-        "sample": queryset.order_by("-published", "-id").values("title", "published")[:20],
-        "person_links": PersonLink.objects.filter(article__in=selected).count(),
-        "topic_links": TopicLink.objects.filter(article__in=selected).count(),
-        "files": SourceFile.objects.filter(article__in=selected).count(),
-        "selected_ids": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-        "select_across": request.POST.get("select_across", "0"),
-        "action": "delete_articles",
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/articles/article/bulk_delete_confirmation.html", context)
+    return confirmation_page(
+        modeladmin,
+        request,
+        "admin/articles/article/bulk_delete_confirmation.html",
+        title="Delete articles",
+        action="delete_articles",
+        count=queryset.count(),
+        sample=queryset.order_by("-published", "-id").values("title", "published")[:20],
+        person_links=PersonLink.objects.filter(article__in=selected).count(),
+        topic_links=TopicLink.objects.filter(article__in=selected).count(),
+        files=SourceFile.objects.filter(article__in=selected).count(),
+    )
 
 
 @admin.register(Article)

@@ -1,8 +1,10 @@
 """What the archive's admin pages share: per-row counts, plurals, filter ids, bulk history."""
 
+from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
 
 
 def count_of(model, field, **filters):
@@ -24,3 +26,22 @@ def id_in(value):
 def log_bulk(request, objects, flag, message):
     """One admin history entry per object, written in one query."""
     LogEntry.objects.log_actions(request.user.pk, list(objects), flag, message)
+
+
+def confirmation_page(modeladmin, request, template, *, title, action, **context):
+    """An action's confirmation page: the admin frame, plus the selection and the action carried
+    over to the confirming POST (templates include admin/articles/_confirm_fields.html)."""
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "opts": modeladmin.model._meta,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "selected_ids": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            **context,
+        },
+    )

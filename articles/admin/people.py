@@ -4,12 +4,11 @@ that are not people (ingest never creates them again)."""
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, DELETION
 from django.db import transaction
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
 from articles import curation
-from articles.admin.common import count_of, log_bulk, plural
+from articles.admin.common import confirmation_page, count_of, log_bulk, plural
 from articles.models import (
     Person,
     PersonAlias,
@@ -53,16 +52,15 @@ def merge_people(modeladmin, request, queryset):
             f"{plural(len(plan.new_aliases), 'name')} kept as aliases.",
         )
         return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": "Merge people",
-        "opts": modeladmin.model._meta,
-        "people": people,
-        "plans": [curation.plan_merge(p, people) for p in people],
-        "action": "merge_people",
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/articles/person/merge_confirmation.html", context)
+    return confirmation_page(
+        modeladmin,
+        request,
+        "admin/articles/person/merge_confirmation.html",
+        title="Merge people",
+        action="merge_people",
+        people=people,
+        plans=[curation.plan_merge(p, people) for p in people],
+    )
 
 
 @admin.action(description="Reject: these names are not people…", permissions=["delete"])
@@ -81,15 +79,14 @@ def reject_people(modeladmin, request, queryset):
             "Ingest will not link these names again.",
         )
         return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": "Reject names",
-        "opts": modeladmin.model._meta,
-        "people": people,
-        "action": "reject_people",
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/articles/person/reject_confirmation.html", context)
+    return confirmation_page(
+        modeladmin,
+        request,
+        "admin/articles/person/reject_confirmation.html",
+        title="Reject names",
+        action="reject_people",
+        people=people,
+    )
 
 
 @admin.register(Person)
