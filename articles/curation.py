@@ -30,9 +30,6 @@ from articles.search.query import SearchRequest, iter_ids
 # How each curated model reaches its articles; the index entry of an article carries their names.
 ARTICLES_VIA = {Person: "persons", Topic: "topics", Source: "source"}
 
-# Ids per index call: bounded so that an "id IN (...)" stays under SQLite's variable limit.
-BATCH = 500
-
 # The admin's text search takes at most this many of the index's best matches.
 INDEX_SEARCH_LIMIT = 2000
 
@@ -45,19 +42,12 @@ def article_ids(queryset) -> list[int]:
     )
 
 
-def reindex(ids) -> None:
-    """Queue these articles for the index (after the commit), in batches."""
-    ids = list(ids)
-    for start in range(0, len(ids), BATCH):
-        queue_reindex(ids[start : start + BATCH])
-
-
 @transaction.atomic
 def delete_and_reindex(queryset) -> int:
     """Delete people, topics or sources and reindex the articles that named them."""
     affected = article_ids(queryset)
     count, _ = queryset.delete()
-    reindex(affected)
+    queue_reindex(affected)
     return count
 
 
@@ -130,7 +120,7 @@ def merge_people(target: Person, others: list[Person]) -> MergePlan:
     Person.objects.filter(pk__in=[p.pk for p in others]).delete()
     for name in names:
         PersonAlias.objects.update_or_create(name=name, defaults={"person": target})
-    reindex(sorted(affected))
+    queue_reindex(sorted(affected))
     return plan
 
 
@@ -161,7 +151,7 @@ def reject_names(people) -> RejectSummary:
         RejectedName.objects.get_or_create(name=name)
     affected = article_ids(people)
     people.delete()
-    reindex(affected)
+    queue_reindex(affected)
     return RejectSummary(names=names, people=person_count, articles=len(affected))
 
 

@@ -73,12 +73,20 @@ def deferred():
         _deferral.active = False
 
 
+def chunks(ids: list[int]) -> Iterable[list[int]]:
+    """`ids` BATCH at a time, so that an "id IN (...)" stays under SQLite's variable limit."""
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
 def queue_reindex(article_ids: Iterable[int]) -> None:
     """Mark the articles changed, and index them once the current transaction commits."""
     ids = list(article_ids)
     if not ids:
         return
-    Article.objects.filter(pk__in=ids).update(needs_indexing=True, changed=timezone.now())
+    now = timezone.now()
+    for chunk in chunks(ids):
+        Article.objects.filter(pk__in=chunk).update(needs_indexing=True, changed=now)
     if not getattr(_deferral, "active", False):
         transaction.on_commit(lambda: index_now(ids))
 
@@ -93,7 +101,7 @@ def queue_removal(article_ids: Iterable[int]) -> None:
 def index_now(article_ids: list[int]) -> int:
     """Index these articles now and clear their flag; if the index is busy they stay pending."""
     try:
-        return _index_batch(article_ids)
+        return sum(_index_batch(chunk) for chunk in chunks(article_ids))
     except index.IndexBusy:
         logger.warning("Search index busy; %d articles stay pending until the next flush.", len(article_ids))
         return 0
@@ -129,8 +137,7 @@ def documents(article_ids: list[int]) -> tuple[list[index.IndexDocument], dateti
 def mark_indexed(article_ids: list[int], read_at: datetime.datetime) -> None:
     """Clear the flag on the rows not changed again since `read_at` (a row changed meanwhile keeps
     its flag, and its own on-commit hook or the next flush indexes it)."""
-    for start in range(0, len(article_ids), BATCH):
-        chunk = article_ids[start : start + BATCH]
+    for chunk in chunks(article_ids):
         Article.objects.filter(pk__in=chunk, changed__lte=read_at).update(needs_indexing=False)
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles import curation
+from articles import curation, indexing
 from articles.ingest_run import ingest_paths
 from articles.models import (
     Article,
@@ -115,11 +115,11 @@ def test_delete_and_reindex_drops_the_name_from_the_index(committed, model, make
 
 
 def test_reindex_handles_more_ids_than_one_batch(committed):
-    articles = [make_article(f"Article {n}") for n in range(curation.BATCH + 3)]
+    articles = [make_article(f"Article {n}") for n in range(indexing.BATCH + 3)]
     index_all()
     type(articles[0]).objects.update(title="Renamed")
     with committed():
-        curation.reindex([a.pk for a in articles])
+        indexing.queue_reindex([a.pk for a in articles])
     assert len(list(curation.index_matches("renamed")[0])) == len(articles)
 
 

@@ -11,7 +11,7 @@ from django.utils.html import format_html_join
 from articles import curation
 from articles.admin.common import confirmation_page, count_of, id_in, log_bulk, plural
 from articles.enrich import reextract
-from articles.indexing import queue_removal
+from articles.indexing import queue_reindex, queue_removal
 from articles.models import (
     Article,
     Assignment,
@@ -118,7 +118,7 @@ def reextract_articles(modeladmin, request, queryset):
 @admin.action(description="Reindex the selected articles in search", permissions=["change"])
 def reindex_articles(modeladmin, request, queryset):
     ids = list(queryset.values_list("pk", flat=True))
-    curation.reindex(ids)
+    queue_reindex(ids)
     modeladmin.message_user(request, f"Queued {plural(len(ids), 'article')} for the search index.")
 
 
@@ -237,7 +237,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        curation.reindex([form.instance.pk])
+        queue_reindex([form.instance.pk])
 
     def delete_model(self, request, obj):
         pk = obj.pk

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from articles import curation
 from articles.admin.common import confirmation_page, count_of, log_bulk, plural
+from articles.indexing import queue_reindex
 from articles.models import (
     Person,
     PersonAlias,
@@ -122,7 +123,7 @@ class PersonAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if change and "name" in form.changed_data:
             PersonAlias.objects.get_or_create(name=form.initial["name"], defaults={"person": form.instance})
-            curation.reindex(curation.article_ids(Person.objects.filter(pk=form.instance.pk)))
+            queue_reindex(curation.article_ids(Person.objects.filter(pk=form.instance.pk)))
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, Person.objects.filter(pk=obj.pk))

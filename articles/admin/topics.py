@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from articles import curation
 from articles.admin.common import count_of, log_bulk, plural
 from articles.enrich import apply_topics, preview_topic_rule
+from articles.indexing import queue_reindex
 from articles.ingest.topics import RuleError, validate_rule
 from articles.models import (
     Article,
@@ -100,7 +101,7 @@ class TopicAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change and "name" in form.changed_data:
-            curation.reindex(curation.article_ids(Topic.objects.filter(pk=form.instance.pk)))
+            queue_reindex(curation.article_ids(Topic.objects.filter(pk=form.instance.pk)))
         if {"rule", "pattern", "case_sensitive"} & set(form.changed_data):
             self.message_user(
                 request,
@@ -131,7 +132,7 @@ class SourceAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change and "name" in form.changed_data:
-            curation.reindex(Article.objects.filter(source=form.instance).values_list("pk", flat=True))
+            queue_reindex(Article.objects.filter(source=form.instance).values_list("pk", flat=True))
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, Source.objects.filter(pk=obj.pk))

@@ -7,7 +7,6 @@ from articles.models import Article
 from articles.search import index
 
 SHOWN = 10
-CHUNK = 5000
 
 
 class Command(BaseCommand):
@@ -45,9 +44,8 @@ class Command(BaseCommand):
             return
         if not fix:
             raise CommandError("The index does not match the database. Run: manage.py check_index --fix")
-        ids = missing + stale
-        for start in range(0, len(ids), CHUNK):
-            Article.objects.filter(pk__in=ids[start : start + CHUNK]).update(needs_indexing=True)
+        with indexing.deferred():
+            indexing.queue_reindex(missing + stale)
         indexed = indexing.flush_pending()
         removed = index.remove(orphans)
         self.stdout.write(
