@@ -8,7 +8,7 @@ from django.http import JsonResponse
 
 from articles.models import Article
 from articles.urlstate import FILTERS, PAGE_SIZE, BadParameter, SearchState
-from articles.views.data import articles_with_links, search_page
+from articles.views.data import search_page
 
 
 def error_response(status: int, code: str, message: str, param: str | None = None) -> JsonResponse:
@@ -29,7 +29,7 @@ def search(request):
 
 
 def article(request, pk):
-    found = articles_with_links().filter(pk=pk).first()
+    found = Article.objects.with_links().filter(pk=pk).first()
     if found is None:
         return error_response(404, "not_found", f"There is no article {pk}; it may have been deleted.")
     return JsonResponse(article_json(found, request.build_absolute_uri))

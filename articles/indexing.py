@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from articles.models import Article, Person, Topic
+from articles.models import Article
 from articles.search import index
 
 logger = logging.getLogger(__name__)
@@ -44,17 +43,9 @@ def stamp_of(changed: datetime.datetime) -> str:
     return changed.isoformat()
 
 
-def articles_for_index():
-    """Articles with everything document_for() reads, in two extra queries per batch."""
-    return Article.objects.select_related("source").prefetch_related(
-        Prefetch("persons", queryset=Person.objects.only("id", "name")),
-        Prefetch("topics", queryset=Topic.objects.only("id", "name")),
-    )
-
-
 def iter_documents(queryset=None) -> Iterable[index.IndexDocument]:
     """Stream index documents for every article (or those of `queryset`), BATCH rows at a time."""
-    rows = articles_for_index() if queryset is None else queryset
+    rows = Article.objects.with_links() if queryset is None else queryset
     for article in rows.order_by("pk").iterator(chunk_size=BATCH):
         yield document_for(article)
 
@@ -131,7 +122,9 @@ def flush_pending() -> int:
 def documents(article_ids: list[int]) -> tuple[list[index.IndexDocument], datetime.datetime]:
     """The index documents of these articles, and when they were read (for mark_indexed)."""
     read_at = timezone.now()
-    return [document_for(article) for article in articles_for_index().filter(pk__in=article_ids)], read_at
+    return [
+        document_for(article) for article in Article.objects.with_links().filter(pk__in=article_ids)
+    ], read_at
 
 
 def mark_indexed(article_ids: list[int], read_at: datetime.datetime) -> None:

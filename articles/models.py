@@ -104,6 +104,15 @@ class Topic(SlugFromName, models.Model):
         return reverse("topic", args=[self.slug])
 
 
+class ArticleQuerySet(models.QuerySet):
+    def with_links(self):
+        """With the source, people and topics loaded (names and slugs), in two extra queries."""
+        return self.select_related("source").prefetch_related(
+            models.Prefetch("persons", queryset=Person.objects.only("id", "name", "slug")),
+            models.Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug")),
+        )
+
+
 class Article(models.Model):
     """One news article: its text, its metadata and where it came from."""
 
@@ -129,6 +138,8 @@ class Article(models.Model):
 
     persons = models.ManyToManyField(Person, through="PersonLink", related_name="articles", blank=True)
     topics = models.ManyToManyField(Topic, through="TopicLink", related_name="articles", blank=True)
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published", "-id"]

@@ -9,12 +9,11 @@ import dataclasses
 import math
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.facets import DateFacet, DateResults, FacetResults, value_facets
-from articles.models import Article, Person, PersonLink, Topic, TopicLink
+from articles.models import Article, PersonLink, TopicLink
 from articles.search import query
 from articles.urlstate import PAGE_SIZE, BadParameter, SearchState
 
@@ -53,14 +52,6 @@ class SearchPage:
 
     def page_url(self, page: int, path: str = "/") -> str:
         return path + self.state.at_page(page).query_string()
-
-
-def articles_with_links():
-    """Articles with their source, people and topics as objects (for a page about one article)."""
-    return Article.objects.select_related("source").prefetch_related(
-        Prefetch("persons", queryset=Person.objects.only("id", "name", "slug")),
-        Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug")),
-    )
 
 
 # What a hit on a results page shows (HTML and JSON): loading only these halves the cost of the

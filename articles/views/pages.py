@@ -4,10 +4,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
 from articles.charts import histogram_svg
-from articles.models import Person, Topic
+from articles.models import Article, Person, Topic
 from articles.search import query
 from articles.urlstate import PAGE_SIZE, BadParameter, SearchState
-from articles.views.data import article_url, articles_in_order, articles_with_links, search_page
+from articles.views.data import article_url, articles_in_order, search_page
 from articles.views.pagination import page_links
 
 SIMILAR = 5
@@ -15,7 +15,7 @@ CO_MENTIONED = 10
 
 
 def article(request, pk):
-    article = get_object_or_404(articles_with_links(), pk=pk)
+    article = get_object_or_404(Article.objects.with_links(), pk=pk)
     try:
         state = SearchState.from_query(request.GET)
     except BadParameter:
