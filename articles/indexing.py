@@ -43,10 +43,9 @@ def stamp_of(changed: datetime.datetime) -> str:
     return changed.isoformat()
 
 
-def iter_documents(queryset=None) -> Iterable[index.IndexDocument]:
-    """Stream index documents for every article (or those of `queryset`), BATCH rows at a time."""
-    rows = Article.objects.with_links() if queryset is None else queryset
-    for article in rows.order_by("pk").iterator(chunk_size=BATCH):
+def iter_documents() -> Iterable[index.IndexDocument]:
+    """Stream the index documents of every article, BATCH rows at a time."""
+    for article in Article.objects.with_links().order_by("pk").iterator(chunk_size=BATCH):
         yield document_for(article)
 
 
