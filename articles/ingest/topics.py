@@ -72,11 +72,14 @@ class CompiledRule:
     rule: str
     patterns: tuple[regex.Pattern, ...]
     case_sensitive: bool
-    # Per word/phrase rule term, its words as TextWords holds them: a text lacking any of them
-    # cannot match that term, and a term that is one whole word matches exactly when the text has
-    # that word, so most texts are settled without running a regex.
-    terms: tuple[tuple[str, ...], ...] = ()
-    single_word: tuple[bool, ...] = ()
+    # For word and phrase rules, the terms' words as TextWords holds them, so that most texts are
+    # settled by set operations without running a regex: a term that is one whole word matches
+    # exactly when the text has that word; any other term can only match a text that has all its
+    # words, and then its regex decides.
+    single_words: frozenset[str] = frozenset()
+    other_terms: tuple[tuple[str, ...], ...] = ()
+    other_patterns: tuple[regex.Pattern, ...] = ()  # the regexes of other_terms ("all", "phrase")
+    prefiltered: bool = False
 
     def match(self, text: str) -> Match | None:
         if not self.patterns:
@@ -101,17 +104,17 @@ class CompiledRule:
         if not self.patterns:
             return False
         patterns = self.patterns
-        if words is not None and self.terms:
+        if words is not None and self.prefiltered:
             present = words.exact if self.case_sensitive else words.lower
-            possible = [all(w in present for w in term) for term in self.terms]
-            found = [p and single for p, single in zip(possible, self.single_word, strict=True)]
             if self.rule == "any":
-                if any(found) or not any(possible):
-                    return any(found)
-            else:
-                if not all(possible):
+                if not self.single_words.isdisjoint(present):
+                    return True
+                if not any(present.issuperset(term) for term in self.other_terms):
                     return False
-                patterns = [p for p, settled in zip(self.patterns, found, strict=True) if not settled]
+            else:
+                if not (self.single_words <= present and all(map(present.issuperset, self.other_terms))):
+                    return False
+                patterns = self.other_patterns
         try:
             return all(p.search(text, timeout=REGEX_TIMEOUT) for p in patterns)
         except TimeoutError as error:
@@ -143,15 +146,25 @@ def compile_rule(rule: str, pattern: str, case_sensitive: bool) -> CompiledRule:
     terms = [" ".join(pattern.split())] if rule == "phrase" else split_words(pattern)
     if not terms:
         raise RuleError("The pattern has no words: separate the words with commas or new lines.")
-    term_words = tuple(tuple(_WORD.findall(t if case_sensitive else t.lower())) for t in terms)
-    single_word = tuple(bool(_WORD.fullmatch(t)) for t in terms)
+    term_words = [tuple(_WORD.findall(t if case_sensitive else t.lower())) for t in terms]
+    single = [bool(_WORD.fullmatch(t)) for t in terms]
     if rule == "any":
         # Longest first, so "trade deal" is reported rather than "trade" where both match.
         alternatives = "|".join(word_pattern(t) for t in sorted(set(terms), key=len, reverse=True))
         patterns = (regex.compile(alternatives, flags),)
+        other_patterns = ()  # the one alternation decides
     else:
         patterns = tuple(regex.compile(word_pattern(t), flags) for t in terms)
-    return CompiledRule(rule, patterns, case_sensitive, term_words, single_word)
+        other_patterns = tuple(p for p, one in zip(patterns, single, strict=True) if not one)
+    return CompiledRule(
+        rule,
+        patterns,
+        case_sensitive,
+        single_words=frozenset(words[0] for words, one in zip(term_words, single, strict=True) if one),
+        other_terms=tuple(words for words, one in zip(term_words, single, strict=True) if not one),
+        other_patterns=other_patterns,
+        prefiltered=True,
+    )
 
 
 def rule_matches(rule: str, pattern: str, case_sensitive: bool, text: str) -> Match | None:
