@@ -67,8 +67,8 @@ _INVISIBLE = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 def normalise_spaces(text: str) -> str:
     """Turn no-break and other wide spaces into plain spaces, drop invisible characters, trim lines."""
-    text = _INVISIBLE.sub("", text)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    return "\n".join(line.strip() for line in text.split("\n"))
 
 
 def is_url_only(line: str) -> bool:

@@ -89,7 +89,7 @@ def word_lists() -> WordLists:
     def read(name: str) -> frozenset[str]:
         lines = (WORDLISTS / f"{name}.txt").read_text(encoding="utf-8").splitlines()
         return frozenset(
-            line.strip().casefold() for line in lines if line.strip() and not line.startswith("#")
+            " ".join(line.casefold().split()) for line in lines if line.strip() and not line.startswith("#")
         )
 
     return WordLists(**{name: read(name) for name in WordLists.__dataclass_fields__})
@@ -215,8 +215,7 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
         return None
     if any(token.key in lists.organisations for token in rest) or FIRM_SUFFIX.match(text, run[-1].end):
         return None
-    phrase = f" {' '.join(token.key for token in rest)} "
-    if any(f" {p} " in phrase for p in lists.phrases):
+    if has_phrase([token.key for token in rest], lists.phrases):
         return None
     name = []
     for position, token in enumerate(rest):
@@ -246,6 +245,12 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
     if len(given) > 1 and given[0].key in lists.given_names:
         evidenced = True
     return Candidate(name, evidenced)
+
+
+def has_phrase(keys: list[str], phrases: frozenset[str]) -> bool:
+    """Whether some consecutive keys, joined by spaces, are one of `phrases`."""
+    ends = range(1, len(keys) + 1)
+    return any(" ".join(keys[start:end]) in phrases for end in ends for start in range(end))
 
 
 def is_title(token: Token, titles: frozenset[str]) -> bool:
