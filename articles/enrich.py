@@ -176,7 +176,31 @@ class Enricher:
         self.link_people(article, mentions, new=new)
         self.link_topics(article, new=new)
 
+    def new_links(
+        self, article: Article, mentions: list[MentionDraft]
+    ) -> tuple[list[PersonLink], list[TopicLink]]:
+        """The person and topic links of an article that has none yet, for the caller to create
+        with other articles' (inside its transaction, as people may be created)."""
+        return self._person_links(article, mentions), self._topic_links(article)
+
     def link_people(self, article: Article, mentions: list[MentionDraft], *, new: bool = False) -> None:
+        links = self._person_links(article, mentions)
+        if not new:
+            PersonLink.objects.filter(article=article, assigned=Assignment.RULE).delete()
+            manual = set(article.person_links.values_list("person_id", flat=True))
+            links = [link for link in links if link.person_id not in manual]
+        PersonLink.objects.bulk_create(links)
+
+    def link_topics(self, article: Article, *, new: bool = False) -> None:
+        links = self._topic_links(article)  # first: a rule over its time limit leaves `managed`
+        if not new:
+            managed = [topic.pk for topic in self.topics.managed]
+            TopicLink.objects.filter(article=article, assigned=Assignment.RULE, topic_id__in=managed).delete()
+            manual = set(article.topic_links.values_list("topic_id", flat=True))
+            links = [link for link in links if link.topic_id not in manual]
+        TopicLink.objects.bulk_create(links)
+
+    def _person_links(self, article: Article, mentions: list[MentionDraft]) -> list[PersonLink]:
         by_person: dict[int, list[dict]] = defaultdict(list)
         for mention in mentions:
             person = self.resolve_person(mention.name)
@@ -184,29 +208,14 @@ class Enricher:
                 by_person[person.pk].append(
                     {"phrase": mention.phrase, "start": mention.start, "end": mention.end}
                 )
-        manual = set()
-        if not new:
-            PersonLink.objects.filter(article=article, assigned=Assignment.RULE).delete()
-            manual = set(article.person_links.values_list("person_id", flat=True))
-        PersonLink.objects.bulk_create(
+        return [
             PersonLink(article=article, person_id=pk, assigned=Assignment.RULE, mentions=found)
             for pk, found in by_person.items()
-            if pk not in manual
-        )
+        ]
 
-    def link_topics(self, article: Article, *, new: bool = False) -> None:
-        text = topic_text(article.title, article.body)
-        matched = [topic.pk for topic in self.topics.matching(text)]
-        manual = set()
-        if not new:
-            managed = [topic.pk for topic in self.topics.managed]
-            TopicLink.objects.filter(article=article, assigned=Assignment.RULE, topic_id__in=managed).delete()
-            manual = set(article.topic_links.values_list("topic_id", flat=True))
-        TopicLink.objects.bulk_create(
-            TopicLink(article=article, topic_id=pk, assigned=Assignment.RULE)
-            for pk in matched
-            if pk not in manual
-        )
+    def _topic_links(self, article: Article) -> list[TopicLink]:
+        matched = self.topics.matching(topic_text(article.title, article.body))
+        return [TopicLink(article=article, topic_id=topic.pk, assigned=Assignment.RULE) for topic in matched]
 
 
 def reextract(articles) -> int:

@@ -30,7 +30,7 @@ from articles.ingest.people import load_extractor
 from articles.ingest.read import find_files, iter_file
 from articles.models import IngestFailure, IngestRun
 from articles.search import index
-from articles.store import Catalog, Outcome, store_draft
+from articles.store import Catalog, DraftStore, Outcome, Stored
 
 INDEX_BATCH = 200
 # Articles the indexer process writes between commits (each commit a segment, merged later).
@@ -272,12 +272,13 @@ def ingest_paths(
         run = IngestRun.objects.create(paths="\n".join(paths))
         report.run = run
         open_failures = set(IngestFailure.objects.filter(resolved=False).values_list("path", flat=True))
-        catalog, enricher = Catalog(), Enricher()
+        store = DraftStore(Catalog(), Enricher(), force=force)
         indexer = InlineIndexer() if connection.in_atomic_block else BackgroundIndexer()
         try:
             with indexing.deferred():
-                for item in read_all(paths, workers):
-                    outcome = _store(item, run, catalog, enricher, indexer, open_failures, force)
+                for result in _stored(read_all(paths, workers), store):
+                    outcome = _record(result, run, indexer, open_failures)
+                    item = result if isinstance(result, FileFailure) else result.draft
                     report.counts[outcome] += 1
                     if isinstance(item, FileFailure):
                         report.failures.append(item)
@@ -293,27 +294,38 @@ def ingest_paths(
     return report
 
 
-def _store(item, run, catalog, enricher, indexer, open_failures, force) -> str:
-    if isinstance(item, FileFailure):
-        IngestFailure.objects.create(run=run, path=item.origin, code=item.code, message=item.message)
+def _stored(items: Iterable[ArticleDraft | FileFailure], store: DraftStore) -> Iterator[Stored | FileFailure]:
+    """Each item once settled, in the order read: a failure as it is, a draft as Stored."""
+    for item in items:
+        if isinstance(item, FileFailure):
+            yield from store.flush()
+            yield item
+        else:
+            yield from store.add(item)
+    yield from store.flush()
+
+
+def _record(result: Stored | FileFailure, run, indexer, open_failures) -> str:
+    """Record one settled item (failures with their reason) and hand what changed to the indexer;
+    returns its outcome."""
+    if isinstance(result, FileFailure):
+        IngestFailure.objects.create(run=run, path=result.origin, code=result.code, message=result.message)
         return "failed"
-    try:
-        outcome, article_id = store_draft(item, catalog, enricher, force=force)
-    except Exception as error:  # one bad article must not stop the batch; the reason is kept
-        enricher.reload()  # forget any person created in the rolled-back transaction
+    origin = result.draft.origin
+    if result.error is not None:
         IngestFailure.objects.create(
             run=run,
-            path=item.origin,
+            path=origin,
             code="store-error",
-            message=f"Could not store the article ({error}); ingest the file again, "
+            message=f"Could not store the article ({result.error}); ingest the file again, "
             "and report the error if it stays.",
         )
         return "failed"
-    if item.origin in open_failures:
-        IngestFailure.objects.filter(path=item.origin, resolved=False).update(resolved=True)
-    if outcome in (Outcome.NEW, Outcome.UPDATED):
-        indexer.add(article_id, new=outcome is Outcome.NEW)
-    return outcome
+    if origin in open_failures:
+        IngestFailure.objects.filter(path=origin, resolved=False).update(resolved=True)
+    if result.outcome in (Outcome.NEW, Outcome.UPDATED):
+        indexer.add(result.article_id, new=result.outcome is Outcome.NEW)
+    return result.outcome
 
 
 def _finish(run: IngestRun, counts: Counter) -> None:

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from articles.enrich import Enricher
 from articles.ingest_run import IngestLocked, ingest_lock, ingest_paths
 from articles.models import Article, IngestFailure, IngestRun, SourceFile
 from articles.search import index
@@ -110,6 +111,31 @@ def test_bad_files_are_recorded_and_the_batch_goes_on(tmp_path):
     assert all(f.message for f in failures.values())
     run = IngestRun.objects.get()
     assert (run.new, run.failed) == (2, report.counts["failed"]) and run.finished
+
+
+def test_an_article_that_cannot_be_stored_fails_alone(tmp_path, monkeypatch):
+    """New articles are stored a batch per transaction: one that fails takes none of the others
+    with it, and the people created for the failed batch are not left dangling."""
+    for n in range(5):
+        write(tmp_path / f"{n}.txt", ARTICLE.replace("grain corridor", f"grain corridor number {n}"))
+    write(tmp_path / "bad.txt", ARTICLE.replace("grain corridor", "poisoned corridor"))
+    link_topics = Enricher._topic_links
+
+    def failing_for_one(self, article):
+        if "poisoned" in article.title:
+            raise ValueError("the topic links could not be made")
+        return link_topics(self, article)
+
+    monkeypatch.setattr(Enricher, "_topic_links", failing_for_one)
+    report = ingest(tmp_path)
+    assert (report.counts["new"], report.counts["failed"]) == (5, 1)
+    failure = IngestFailure.objects.get()
+    assert failure.path.endswith("bad.txt") and failure.code == "store-error"
+    assert "the topic links could not be made" in failure.message
+    assert sorted(Article.objects.values_list("origin", flat=True)) == [
+        str(tmp_path / f"{n}.txt") for n in range(5)
+    ]
+    assert search(SearchRequest(q="corridor")).total == 5
 
 
 def test_a_failure_is_resolved_when_the_file_is_fixed(tmp_path):
