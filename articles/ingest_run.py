@@ -2,9 +2,11 @@
 transaction, index what changed, and record the run with its counts and failures.
 
 Two runs never overlap (a lock file in the data directory). The index is written by a second
-process while this one reads files and writes the database, so two cores share the work; reading
-and person extraction move to a process pool only where there are more cores. Anything stored but
-not yet indexed when a run dies stays marked `needs_indexing`, and the next run indexes it first.
+process while this one reads files and writes the database: it reads the stored articles back and
+hands them to INDEX_WRITERS writer processes (search/parallel.py), each writing its own segment,
+so that every core is busy; reading and person extraction move to a process pool only where there
+are more cores. Anything stored but not yet indexed when a run dies stays marked `needs_indexing`,
+and the next run indexes it first.
 """
 
 import fcntl
@@ -33,8 +35,12 @@ from articles.search import index
 from articles.store import Catalog, DraftStore, Outcome, Stored
 
 INDEX_BATCH = 200
-# Articles the indexer process writes between commits (each commit a segment, merged later).
-COMMIT_EVERY = 4000
+# Processes writing the index: with the run's own process, they keep two cores busy. Each commit
+# writes one segment per index writer.
+INDEX_WRITERS = 2
+# Articles indexed between commits. Segments are merged by size tier (search/merging.py), so this
+# also keeps an ingest of the Reuters-21578 collection (20,000 articles) from merging at its end.
+COMMIT_EVERY = 5_000
 # Seconds the indexer process waits for the index writer (a curator's save may hold it briefly).
 INDEX_LOCK_WAIT = 60
 
@@ -157,7 +163,7 @@ def _index_loop(queue, parent: int) -> None:
             indexing.mark_indexed(ids, read_at)
         uncommitted.clear()
 
-    with index.bulk_writer(timeout=INDEX_LOCK_WAIT) as bulk:
+    with index.bulk_writer(timeout=INDEX_LOCK_WAIT, procs=INDEX_WRITERS) as bulk:
         while (batch := _next_batch(queue, parent)) is not None:
             new_ids, changed_ids = batch
             docs, read_at = indexing.documents(new_ids + changed_ids)
@@ -177,12 +183,16 @@ class BackgroundIndexer:
 
     def __init__(self):
         context = multiprocessing.get_context("fork")
-        self.queue = context.Queue(maxsize=4)
+        # Unbounded: batches are lists of ids, and this process must never wait while the
+        # indexer commits.
+        self.queue = context.Queue()
         connections.close_all()
         # The child's garbage collector then skips the inherited heap: the whole ingest ran about
         # 10% faster with it on 5,000 Reuters articles (python -m bench.ingest --limit 5000).
         gc.freeze()
-        self.process = context.Process(target=_index_loop, args=(self.queue, os.getpid()), daemon=True)
+        # Not a daemon, since it starts the index writers' processes; close() always joins it,
+        # and it exits by itself if this process is killed (RunDied).
+        self.process = context.Process(target=_index_loop, args=(self.queue, os.getpid()))
         self.process.start()
         self.new: list[int] = []
         self.changed: list[int] = []

@@ -1,11 +1,16 @@
 """The index on disk: updates, removals, rebuild swap, schema version, the writer lock, repair."""
 
+import multiprocessing
+import os
+import signal
 import threading
+import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from articles.search import index, merging, schema
+from articles.search import index, merging, parallel, schema
 from articles.search.query import SearchRequest, search
 
 
@@ -216,22 +221,76 @@ def test_one_article_commits_are_merged_by_tier_so_segments_stay_few():
     for n in range(1, 31):
         index.add_or_update([doc(n)])
     assert index.doc_count() == 30
-    assert index.segment_count() < merging.MERGE_FACTOR
+    assert index.segment_count() <= merging.MERGE_FACTOR
     assert search(SearchRequest(q="wheat")).total == 30
 
 
 def test_a_small_commit_never_merges_more_than_its_bound(monkeypatch):
     monkeypatch.setattr(merging, "EDIT_MERGE_MAX_DOCS", 5)
-    for n in range(1, 9):
+    full_tier = merging.MERGE_FACTOR
+    for n in range(1, full_tier + 2):
         index.add_or_update([doc(n)])
-    assert index.segment_count() == 8  # a full tier of 8 documents, over the bound of 5: kept
+    # A full tier of one-document segments, more documents than the bound: kept.
+    assert index.segment_count() == full_tier + 1
 
 
 def test_an_ingest_writer_merges_full_tiers_only_at_its_end():
     with index.bulk_writer() as bulk:
-        for n in range(1, 10):
+        for n in range(1, merging.MERGE_FACTOR + 2):
             bulk.add([doc(n)])
             bulk.checkpoint()
-        assert index.segment_count() == 9
+        assert index.segment_count() == merging.MERGE_FACTOR + 1
     assert index.segment_count() < merging.MERGE_FACTOR
-    assert index.doc_count() == 9
+    assert index.doc_count() == merging.MERGE_FACTOR + 1
+
+
+def test_a_parallel_bulk_writer_writes_one_segment_per_process_at_each_checkpoint():
+    with index.bulk_writer(procs=2) as bulk:
+        bulk.add(doc(i, f"grain report {i}") for i in range(1, 251))
+        bulk.checkpoint()
+        assert index.segment_count() == 2
+        bulk.add(doc(i, f"barley report {i}") for i in range(251, 501))
+    assert index.segment_count() == 4
+    assert index.doc_count() == 500
+    assert search(SearchRequest(q="grain")).total == search(SearchRequest(q="barley")).total == 250
+
+
+def test_cancelling_a_parallel_writer_stops_its_processes_and_keeps_nothing():
+    with pytest.raises(RuntimeError), index.bulk_writer(procs=2) as bulk:
+        bulk.add(doc(i) for i in range(1, 251))
+        tasks = list(bulk.writer.tasks)
+        assert len(tasks) == 2 and all(task.is_alive() for task in tasks)
+        raise RuntimeError("the run failed")
+    assert not any(task.is_alive() for task in tasks)
+    assert index.doc_count() == 0
+    assert index.add_or_update([doc(1)]) == 1  # the lock was released
+
+
+def _write_then_die(pids):
+    with index.bulk_writer(procs=2) as bulk:
+        bulk.add(doc(i) for i in range(1, 251))
+        pids.send([task.pid for task in bulk.writer.tasks])
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_sub_writers_exit_when_their_parent_is_killed():
+    context = multiprocessing.get_context("fork")
+    pids, child_end = context.Pipe(duplex=False)
+    writer = context.Process(target=_write_then_die, args=(child_end,))
+    writer.start()
+    assert pids.poll(30)
+    sub_writers = pids.recv()
+    writer.join(30)
+    deadline = time.monotonic() + parallel.ORPHAN_CHECK * 10
+    while any(map(_running, sub_writers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(_running, sub_writers))
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status

@@ -24,6 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError, LockError
 
 from . import merging
+from .parallel import ParallelWriter
 from .schema import KEY_TERMS, SCHEMA_VERSION, build_schema
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ VERSION_FILE = "SCHEMA_VERSION"
 GENERATION_PREFIX = "gen-"
 OPEN_RETRIES = 3
 KEY_TERM_COUNT = 40
+# Memory each sub-writer of a parallel writer gives its postings before spilling them to disk.
+PARALLEL_LIMIT_MB = 128
 
 
 @dataclass
@@ -129,9 +132,10 @@ def _lock_timeout() -> float:
 
 def _open_writer(ix, timeout: float, procs: int = 1, multisegment: bool = False):
     kwargs = {"timeout": timeout, "delay": 0.05}
-    if procs > 1:
-        kwargs.update(procs=procs, multisegment=multisegment, limitmb=128)
     try:
+        if procs > 1:
+            limitmb = PARALLEL_LIMIT_MB
+            return ParallelWriter(ix, procs=procs, multisegment=multisegment, limitmb=limitmb, **kwargs)
         return ix.writer(**kwargs)
     except LockError:
         raise IndexBusy(
@@ -245,11 +249,12 @@ class BulkWriter:
 
 
 @contextmanager
-def bulk_writer(*, timeout: float | None = None):
+def bulk_writer(*, timeout: float | None = None, procs: int = 1):
     """A BulkWriter holding the index's single writer until the block ends, then committing
     (or cancelling, if the block raised). Checkpoints merge nothing, so that indexing keeps pace
-    with the run; the last commit merges whatever tiers are full (see merging.py)."""
-    bulk = BulkWriter(lambda: _acquire(timeout))
+    with the run; the last commit merges whatever tiers are full (see merging.py). With procs > 1,
+    that many processes share the indexing and each commit writes one segment per process."""
+    bulk = BulkWriter(lambda: _acquire(timeout, procs, multisegment=procs > 1))
     try:
         yield bulk
     except BaseException:

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from whoosh.reading import SegmentReader
 
-MERGE_FACTOR = 8
+MERGE_FACTOR = 10
 # What a commit of a few articles (a save in the admin, a flush) may merge, in documents.
 EDIT_MERGE_MAX_DOCS = 10_000
 
