@@ -266,6 +266,18 @@ def test_cancelling_a_parallel_writer_stops_its_processes_and_keeps_nothing():
     assert index.add_or_update([doc(1)]) == 1  # the lock was released
 
 
+def test_a_commit_fails_when_a_sub_writer_failed_and_loses_nothing_committed_before():
+    with index.bulk_writer(procs=2) as bulk:
+        bulk.add(doc(i) for i in range(1, 251))
+    with pytest.raises(parallel.SubWriterFailed, match="nothing was committed"):
+        with index.bulk_writer(procs=2) as bulk:
+            bulk.add(doc(i) for i in range(251, 501))
+            bulk.writer.add_document(no_such_field="fails in the sub-writer that indexes it")
+    assert index.doc_count() == 250
+    assert index.add_or_update([doc(501)]) == 1  # the lock was released
+    assert index.doc_count() == 251
+
+
 def _write_then_die(pids):
     with index.bulk_writer(procs=2) as bulk:
         bulk.add(doc(i) for i in range(1, 251))

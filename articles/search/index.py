@@ -257,10 +257,10 @@ def bulk_writer(*, timeout: float | None = None, procs: int = 1):
     bulk = BulkWriter(lambda: _acquire(timeout, procs, multisegment=procs > 1))
     try:
         yield bulk
+        bulk.writer.commit(mergetype=merging.tiered())
     except BaseException:
         _cancel(bulk.writer)
         raise
-    bulk.writer.commit(mergetype=merging.tiered())
 
 
 def remove(ids: Iterable[int], *, timeout: float | None = None) -> int:

@@ -1,12 +1,14 @@
-"""Whoosh's multi-process writer, made safe to cancel and to orphan, and lean.
+"""Whoosh's multi-process writer, made safe to cancel, to orphan and to crash, and lean.
 
 `ix.writer(procs=N)` gives whoosh.multiproc.MpWriter: it farms documents out to N sub-writer
 processes, each writing (with multisegment=True) its own segment, so that analysing the text and
 sorting and writing the postings at commit run on every core. As shipped, cancelling it only
-flips a flag in the parent's copy of each sub-writer, and a sub-writer whose parent is killed
-waits on its job queue for ever. Here cancel() stops the sub-writers, and each sub-writer exits
-when its parent is gone. Sub-writers are fresh interpreters that import only Whoosh, not forks
-of a process holding Django and the caller's data, which each would otherwise map again.
+flips a flag in the parent's copy of each sub-writer; a sub-writer whose parent is killed waits on
+its job queue for ever; and a sub-writer that dies (an error, the kernel's OOM killer) is silently
+left out of the commit with its documents. Here cancel() stops the sub-writers, each sub-writer
+exits when its parent is gone, and a commit fails if any sub-writer failed. Sub-writers are fresh
+interpreters that import only Whoosh, not forks of a process holding Django and the caller's data,
+which each would otherwise map again.
 """
 
 import gc
@@ -43,6 +45,10 @@ class _SubWriter(SubWriterTask):
         super().run()
 
 
+class SubWriterFailed(RuntimeError):
+    """A sub-writer process died: the commit would have lost its documents, so it is refused."""
+
+
 class ParallelWriter(MpWriter):
     """MpWriter whose sub-writers are stopped by cancel() and die with their parent."""
 
@@ -61,6 +67,16 @@ class ParallelWriter(MpWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+    def _commit_toc(self, segments):
+        # Called once the sub-writers have been joined and their segments collected.
+        failed = [task.exitcode for task in self.tasks if task.exitcode != 0]
+        if failed:
+            raise SubWriterFailed(
+                f"{len(failed)} of {len(self.tasks)} index writer processes failed (exit codes "
+                f"{', '.join(map(str, failed))}); nothing was committed."
+            )
+        super()._commit_toc(segments)
 
     def cancel(self):
         try:
