@@ -288,10 +288,12 @@ def ingest_paths(
             with indexing.deferred():
                 for result in _stored(read_all(paths, workers), store):
                     outcome = _record(result, run, indexer, open_failures)
-                    item = result if isinstance(result, FileFailure) else result.draft
                     report.counts[outcome] += 1
-                    if isinstance(item, FileFailure):
+                    if isinstance(result, FileFailure):
+                        item = result
                         report.failures.append(item)
+                    else:
+                        item = result.draft
                     if on_item:
                         on_item(item, outcome)
         finally:

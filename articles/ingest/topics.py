@@ -79,7 +79,6 @@ class CompiledRule:
     single_words: frozenset[str] = frozenset()
     other_terms: tuple[tuple[str, ...], ...] = ()
     other_patterns: tuple[regex.Pattern, ...] = ()  # the regexes of other_terms ("all", "phrase")
-    prefiltered: bool = False
 
     def match(self, text: str) -> Match | None:
         if not self.patterns:
@@ -104,7 +103,7 @@ class CompiledRule:
         if not self.patterns:
             return False
         patterns = self.patterns
-        if words is not None and self.prefiltered:
+        if words is not None and self.rule != "regex":
             present = words.exact if self.case_sensitive else words.lower
             if self.rule == "any":
                 if not self.single_words.isdisjoint(present):
@@ -163,7 +162,6 @@ def compile_rule(rule: str, pattern: str, case_sensitive: bool) -> CompiledRule:
         single_words=frozenset(words[0] for words, one in zip(term_words, single, strict=True) if one),
         other_terms=tuple(words for words, one in zip(term_words, single, strict=True) if not one),
         other_patterns=other_patterns,
-        prefiltered=True,
     )
 
 

@@ -134,8 +134,9 @@ def _open_writer(ix, timeout: float, procs: int = 1, multisegment: bool = False)
     kwargs = {"timeout": timeout, "delay": 0.05}
     try:
         if procs > 1:
-            limitmb = PARALLEL_LIMIT_MB
-            return ParallelWriter(ix, procs=procs, multisegment=multisegment, limitmb=limitmb, **kwargs)
+            return ParallelWriter(
+                ix, procs=procs, multisegment=multisegment, limitmb=PARALLEL_LIMIT_MB, **kwargs
+            )
         return ix.writer(**kwargs)
     except LockError:
         raise IndexBusy(

@@ -35,7 +35,6 @@ def _exit_when_orphaned(parent: int) -> None:
 
 
 class _SubWriter(SubWriterTask):
-    _start_method = "spawn"
     _Popen = staticmethod(_SPAWN.Process._Popen)
 
     def run(self):
@@ -50,7 +49,8 @@ class SubWriterFailed(RuntimeError):
 
 
 class ParallelWriter(MpWriter):
-    """MpWriter whose sub-writers are stopped by cancel() and die with their parent."""
+    """MpWriter whose sub-writers are spawned, stopped by cancel() and die with their parent, and
+    whose commit fails if one of them failed."""
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
