@@ -6,6 +6,8 @@ DATABASE_URL still chooses the database, so the same suite runs on SQLite and on
 import os
 import tempfile
 
+import jinja2
+
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("ARCHIVE_DATA_DIR", tempfile.mkdtemp(prefix="archive-test-"))
 
@@ -15,3 +17,5 @@ SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 STATIC_ROOT = tempfile.mkdtemp(prefix="archive-test-static-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# A name the view does not pass fails the test instead of rendering as nothing.
+TEMPLATES[0]["OPTIONS"]["undefined"] = jinja2.StrictUndefined  # noqa: F405

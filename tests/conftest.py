@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.template.backends import jinja2 as jinja2_backend
+from django.test.signals import template_rendered
 
 from articles.models import Topic
 
@@ -14,6 +16,22 @@ SHARED = REPO.parent / "shared"
 SEEDS_DIR = SHARED / "seeds"
 REUTERS_DIR = SHARED / "corpora" / "reuters21578"
 SAMPLE_DIR = REPO / "sample"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jinja2_context_in_responses():
+    """The test client reads `response.context` from the template_rendered signal, which Django
+    sends only for its own template language (test/utils.py instruments it); send it for Jinja2
+    pages too, with the context the view passed."""
+    render = jinja2_backend.Template.render
+
+    def instrumented(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        return render(self, context, request)
+
+    jinja2_backend.Template.render = instrumented
+    yield
+    jinja2_backend.Template.render = render
 
 
 @pytest.fixture

@@ -32,10 +32,14 @@ def article(request, pk):
             (a, article_url(a, SearchState())) for a in articles_in_order(query.more_like_this(pk, SIMILAR))
         ],
         "search_url": "/" + state.query_string() if not state.is_empty else "",
+        **NO_NEIGHBOURS,
     }
     if rank and not state.is_empty:
         context.update(neighbours(state, rank, article.pk))
     return render(request, "articles/article.html", context)
+
+
+NO_NEIGHBOURS = {"rank": None, "previous": None, "previous_title": "", "next": None, "next_title": ""}
 
 
 def neighbours(state: SearchState, rank: int, article_id: int) -> dict:
