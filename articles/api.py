@@ -69,8 +69,8 @@ def search_json(page, absolute) -> dict:
                 "url": hit.article.source_url,
                 "archive_url": absolute(hit.path),
                 "source": _source(hit.article),
-                "persons": hit.article.person_names,
-                "topics": hit.article.topic_names,
+                "persons": [name for name, _ in hit.persons],
+                "topics": [name for name, _ in hit.topics],
                 "snippet": str(hit.snippet),
             }
             for hit in page.hits

@@ -7,7 +7,8 @@ state with one value added or removed, and the page number reset.
 
 import dataclasses
 import datetime
-from urllib.parse import urlencode
+import functools
+from urllib.parse import quote_plus
 
 from articles.search.query import SearchRequest
 
@@ -111,9 +112,10 @@ class SearchState:
         return pairs
 
     def query_string(self, extra: list[tuple[str, str]] = ()) -> str:
-        """`?q=...&person=...` (empty when the state is the default one)."""
+        """`?q=...&person=...` (empty when the state is the default one), encoded as urlencode()
+        does."""
         pairs = self.params() + list(extra)
-        return "?" + urlencode(pairs) if pairs else ""
+        return "?" + "&".join(f"{name}={_quoted(value)}" for name, value in pairs) if pairs else ""
 
     def hidden(self, *names: str) -> list[tuple[str, str]]:
         """The parameters a form must carry in hidden inputs: all but `names` and the page."""
@@ -151,6 +153,11 @@ class SearchState:
     @property
     def is_empty(self) -> bool:
         return not self.q and not self.has_filters
+
+
+# A results page links to some sixty neighbouring searches, all repeating the same query and
+# filter values: each distinct value is percent-encoded once.
+_quoted = functools.lru_cache(maxsize=4096)(quote_plus)
 
 
 def _distinct(values: list[str]) -> tuple[str, ...]:

@@ -339,3 +339,17 @@ def test_odd_paging_values_are_bounded(seeds, page, page_size, expected_page, ex
     result = search(SearchRequest(q="pakistan", page=page, page_size=page_size))
     assert result.total == len(seeds)
     assert (result.page, len(result.hits)) == (expected_page, expected_hits)
+
+
+def test_each_hit_carries_its_own_people_and_topics_sorted():
+    index.add_or_update(
+        [
+            doc(1, "Wheat talks", "wheat", persons=["Zia Khan", "Ann Lee"], topics=["Trade", "Grain"]),
+            doc(2, "Wheat prices", "wheat wheat", persons=["Bo Chan"]),
+            doc(3, "Oil", "oil", persons=["Cy Doe"], topics=["Energy"]),
+        ]
+    )
+    hits = {hit.id: hit for hit in search(SearchRequest(q="wheat")).hits}
+    assert (hits[1].persons, hits[1].topics) == (["Ann Lee", "Zia Khan"], ["Grain", "Trade"])
+    assert (hits[2].persons, hits[2].topics) == (["Bo Chan"], [])
+    assert set(hits) == {1, 2}

@@ -49,6 +49,15 @@ class FacetField:
         self.entry_value = np.concatenate(values) if values else np.zeros(0, np.int32)
         self._lower = [label.lower() for label in self.labels]
         self._index = {label: i for i, label in enumerate(self.labels)}
+        # The same pairs grouped by document, for reading the values of a page of hits.
+        by_doc = np.argsort(self.entry_doc, kind="stable")
+        self._doc_values = self.entry_value[by_doc]
+        self._doc_starts = np.searchsorted(self.entry_doc[by_doc], np.arange(doc_count + 1))
+
+    def labels_of(self, docnum: int) -> list[str]:
+        """The display names one document carries, sorted."""
+        values = self._doc_values[self._doc_starts[docnum] : self._doc_starts[docnum + 1]]
+        return sorted(self.labels[v] for v in values)
 
     def mask_any(self, labels: list[str]) -> np.ndarray:
         """Documents carrying at least one of `labels` (exact display names)."""

@@ -54,6 +54,8 @@ class SearchRequest:
 class Hit:
     id: int
     score: float
+    persons: list[str] = field(default_factory=list)  # display names, sorted, as the index has them
+    topics: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -379,12 +381,16 @@ def search(req: SearchRequest) -> SearchResult:
         page_scores = (
             m.scores[first : first + page_size] if m.scores is not None else np.zeros(len(page_docs))
         )
+        persons, topics = m.tables.fields["person"], m.tables.fields["topic"]
         doc_mask = np.zeros(m.tables.doc_count, dtype=bool)
         doc_mask[m.docnums] = True
         facets = {name: m.tables.fields[name].counts(doc_mask) for name, _, _ in FACETS}
         result = SearchResult(
             total=total,
-            hits=[Hit(int(i), float(s)) for i, s in zip(ids, page_scores, strict=True)],
+            hits=[
+                Hit(int(i), float(s), persons.labels_of(d), topics.labels_of(d))
+                for i, s, d in zip(ids, page_scores, page_docs, strict=True)
+            ],
             facets=facets,
             dates=m.tables.histogram(m.docnums, req.date_from, req.date_to),
             understood=m.understood,

@@ -59,6 +59,9 @@ class SearchPage:
 HIT_FIELDS = ("title", "body", "published", "source_url", "dateline", "source__domain", "source__name")
 
 
+PLACEHOLDER_ID = 987654321
+
+
 def articles_in_order(ids: list[int], fields: tuple[str, ...] | None = None) -> list[Article]:
     """The articles for `ids` in that order, each with `person_names` and `topic_names` (sorted),
     in three queries; ids the database no longer has are skipped. With `fields`, only those (and
@@ -87,22 +90,26 @@ def search_page(state: SearchState, path: str = "/", page_size: int = PAGE_SIZE)
             "page",
             f"There is no page {state.page}: this search has {pages} page{'s' if pages > 1 else ''}.",
         )
-    articles = articles_in_order([hit.id for hit in result.hits], HIT_FIELDS)
+    # One query for the page's articles; their people and topics come with the hits, from the index.
+    articles = Article.objects.select_related("source").only(*HIT_FIELDS).in_bulk([h.id for h in result.hits])
     first = (state.page - 1) * page_size + 1
     search_params = state.at_page(1).query_string()
     search_params += "&" if search_params else "?"
+    # Every hit's get_absolute_url(), from one reverse() per page.
+    article_path = reverse("article", args=[PLACEHOLDER_ID]).replace(str(PLACEHOLDER_ID), "{}")
     hits = []
-    for rank, article in enumerate(articles, start=first):
-        article_path = article.get_absolute_url()
+    for rank, hit in enumerate((h for h in result.hits if h.id in articles), start=first):
+        article = articles[hit.id]
+        hit_path = article_path.format(hit.id)
         hits.append(
             HitRow(
                 rank=rank,
                 article=article,
                 snippet=mark_safe(query.highlight(request, article.body)),  # escaped by the search package
-                path=article_path,
-                url=f"{article_path}{search_params}rank={rank}",  # as article_url(), without a state per hit
-                persons=filter_links("person", article.person_names),
-                topics=filter_links("topic", article.topic_names),
+                path=hit_path,
+                url=f"{hit_path}{search_params}rank={rank}",  # as article_url(), without a state per hit
+                persons=filter_links("person", hit.persons),
+                topics=filter_links("topic", hit.topics),
             )
         )
     more = reverse("facet_values", args=["NAME"]).replace("NAME", "{}")
