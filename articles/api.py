@@ -68,7 +68,7 @@ def search_json(page, absolute) -> dict:
                 "date": _iso(hit.article.published),
                 "url": hit.article.source_url,
                 "archive_url": absolute(hit.path),
-                "source": _source(hit.article),
+                "source": hit.source or None,
                 "persons": [name for name, _ in hit.persons],
                 "topics": [name for name, _ in hit.topics],
                 "snippet": str(hit.snippet),

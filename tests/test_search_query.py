@@ -341,15 +341,19 @@ def test_odd_paging_values_are_bounded(seeds, page, page_size, expected_page, ex
     assert (result.page, len(result.hits)) == (expected_page, expected_hits)
 
 
-def test_each_hit_carries_its_own_people_and_topics_sorted():
+def test_each_hit_carries_its_own_people_topics_and_source():
     index.add_or_update(
         [
-            doc(1, "Wheat talks", "wheat", persons=["Zia Khan", "Ann Lee"], topics=["Trade", "Grain"]),
+            doc(1, "Wheat talks", "wheat", None, ["Zia Khan", "Ann Lee"], ["Trade", "Grain"], "reuters.com"),
             doc(2, "Wheat prices", "wheat wheat", persons=["Bo Chan"]),
-            doc(3, "Oil", "oil", persons=["Cy Doe"], topics=["Energy"]),
+            doc(3, "Oil", "oil", persons=["Cy Doe"], topics=["Energy"], source="dawn.com"),
         ]
     )
     hits = {hit.id: hit for hit in search(SearchRequest(q="wheat")).hits}
-    assert (hits[1].persons, hits[1].topics) == (["Ann Lee", "Zia Khan"], ["Grain", "Trade"])
-    assert (hits[2].persons, hits[2].topics) == (["Bo Chan"], [])
+    assert (hits[1].persons, hits[1].topics, hits[1].source) == (
+        ["Ann Lee", "Zia Khan"],
+        ["Grain", "Trade"],
+        "reuters.com",
+    )
+    assert (hits[2].persons, hits[2].topics, hits[2].source) == (["Bo Chan"], [], "")
     assert set(hits) == {1, 2}

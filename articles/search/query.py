@@ -56,6 +56,7 @@ class Hit:
     score: float
     persons: list[str] = field(default_factory=list)  # display names, sorted, as the index has them
     topics: list[str] = field(default_factory=list)
+    source: str = ""
 
 
 @dataclass
@@ -381,14 +382,13 @@ def search(req: SearchRequest) -> SearchResult:
         page_scores = (
             m.scores[first : first + page_size] if m.scores is not None else np.zeros(len(page_docs))
         )
-        persons, topics = m.tables.fields["person"], m.tables.fields["topic"]
         doc_mask = np.zeros(m.tables.doc_count, dtype=bool)
         doc_mask[m.docnums] = True
         facets = {name: m.tables.fields[name].counts(doc_mask) for name, _, _ in FACETS}
         result = SearchResult(
             total=total,
             hits=[
-                Hit(int(i), float(s), persons.labels_of(d), topics.labels_of(d))
+                _hit(m.tables, int(i), float(s), d)
                 for i, s, d in zip(ids, page_scores, page_docs, strict=True)
             ],
             facets=facets,
@@ -405,6 +405,19 @@ def search(req: SearchRequest) -> SearchResult:
             except Exception:
                 logger.warning("Spelling suggestion failed for %r.", req.q, exc_info=True)
     return result
+
+
+def _hit(tables: FacetTables, article_id: int, score: float, docnum: int) -> Hit:
+    """A hit with the people, topics and source the index has for it (one source at most)."""
+    fields = tables.fields
+    source = fields["source"].labels_of(docnum)
+    return Hit(
+        article_id,
+        score,
+        persons=fields["person"].labels_of(docnum),
+        topics=fields["topic"].labels_of(docnum),
+        source=source[0] if source else "",
+    )
 
 
 def iter_ids(req: SearchRequest) -> Iterator[int]:

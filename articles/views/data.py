@@ -27,6 +27,7 @@ class HitRow:
     url: str  # the article page, carrying the search for highlights and previous/next links
     persons: list[tuple[str, str]]  # (name, the search for articles naming them)
     topics: list[tuple[str, str]]
+    source: str  # its name, or "" when unknown
 
 
 @dataclasses.dataclass
@@ -54,20 +55,19 @@ class SearchPage:
         return path + self.state.at_page(page).query_string()
 
 
-# What a hit on a results page shows (HTML and JSON): loading only these halves the cost of the
-# 20 articles, most of which went on turning timestamps nobody shows into datetimes.
-HIT_FIELDS = ("title", "body", "published", "source_url", "dateline", "source__domain", "source__name")
+# What a hit on a results page shows (HTML and JSON) from the database: loading only these halves
+# the cost of the 20 articles, most of which went on turning timestamps nobody shows into datetimes.
+# Its people, topics and source come with the hit, from the index.
+HIT_FIELDS = ("title", "body", "published", "source_url", "dateline")
 
 
 PLACEHOLDER_ID = 987654321
 
 
-def articles_in_order(ids: list[int], fields: tuple[str, ...] | None = None) -> list[Article]:
+def articles_in_order(ids: list[int]) -> list[Article]:
     """The articles for `ids` in that order, each with `person_names` and `topic_names` (sorted),
-    in three queries; ids the database no longer has are skipped. With `fields`, only those (and
-    the source, when listed) are loaded."""
-    articles = Article.objects.select_related("source")
-    found = (articles.only(*fields) if fields else articles).in_bulk(ids)
+    in three queries; ids the database no longer has are skipped."""
+    found = Article.objects.select_related("source").in_bulk(ids)
     for article in found.values():
         article.person_names, article.topic_names = [], []
     for link, name, attribute in (
@@ -90,8 +90,7 @@ def search_page(state: SearchState, path: str = "/", page_size: int = PAGE_SIZE)
             "page",
             f"There is no page {state.page}: this search has {pages} page{'s' if pages > 1 else ''}.",
         )
-    # One query for the page's articles; their people and topics come with the hits, from the index.
-    articles = Article.objects.select_related("source").only(*HIT_FIELDS).in_bulk([h.id for h in result.hits])
+    articles = Article.objects.only(*HIT_FIELDS).in_bulk([h.id for h in result.hits])
     first = (state.page - 1) * page_size + 1
     search_params = state.at_page(1).query_string()
     search_params += "&" if search_params else "?"
@@ -110,6 +109,7 @@ def search_page(state: SearchState, path: str = "/", page_size: int = PAGE_SIZE)
                 url=f"{hit_path}{search_params}rank={rank}",  # as article_url(), without a state per hit
                 persons=filter_links("person", hit.persons),
                 topics=filter_links("topic", hit.topics),
+                source=hit.source,
             )
         )
     more = reverse("facet_values", args=["NAME"]).replace("NAME", "{}")
