@@ -294,9 +294,9 @@ def main() -> None:
     print(
         f"  page median / raw median = {page_median / raw_median:.2f} (target <= 2); "
         f"page p95 {page_p95:.0f} ms (target < 150)\n"
-        f"  search() / raw = {search_median / raw_median:.2f}: the search with totals and facets; the "
-        f"rest of the page (articles, snippets, links, HTML, the request) is the other "
-        f"{page_median - search_median:.2f} ms"
+        f"  search() / raw = {search_median / raw_median:.2f}: the search with totals and facets; the rest "
+        f"of the page (articles, snippets, links, HTML, the request) takes about "
+        f"{page_median - search_median:.2f} ms at the median"
     )
     if args.no_datasette:
         return
