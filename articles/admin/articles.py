@@ -1,7 +1,6 @@
 """Articles in the admin: lists with counts and filters, editing with people and topics,
 bulk re-extraction, reindexing and deletion (each reaching the search index)."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE
 from django.db import models, transaction
@@ -158,11 +157,6 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published"
     search_fields = ["title"]
     search_help_text = "Words in the title or text (text through the search index)."
-    # Titles and URLs are long: room to read them while editing.
-    formfield_overrides = {
-        models.CharField: {"widget": forms.TextInput(attrs={"size": 90})},
-        models.URLField: {"widget": forms.URLInput(attrs={"size": 90})},
-    }
     ordering = ["-published", "-id"]
     list_per_page = 50
     show_full_result_count = False
