@@ -495,6 +495,24 @@ def test_renaming_a_source_renames_it_in_search(editor_client, committed):
     assert search_ids(sources=["Dawn"]) == {article.pk}
 
 
+@pytest.mark.parametrize("model", ["person", "topic", "source"])
+def test_deleting_a_person_topic_or_source_drops_it_from_search(editor_client, committed, model):
+    thing = {
+        "person": lambda: Person.objects.create(name="Ishaq Dar"),
+        "topic": lambda: Topic.objects.create(name="Oil"),
+        "source": lambda: Source.objects.create(domain="dawn.com"),
+    }[model]()
+    links = {"person": {"people": [thing]}, "topic": {"topics": [thing]}, "source": {"source": thing}}[model]
+    article = make_article("Crude prices", **links)
+    index_all()
+    assert facet(model, q="crude") == {str(thing): 1}
+    delete = reverse(f"admin:articles_{model}_delete", args=[thing.pk])
+    with committed():
+        assert editor_client.post(delete, {"post": "yes"}).status_code == 302
+    assert facet(model, q="crude") == {}
+    assert search_ids(q="crude") == {article.pk}
+
+
 def test_ingest_records_are_read_only_for_editors(editor_client):
     run = IngestRun.objects.create(paths="/data")
     IngestFailure.objects.create(run=run, path="/data/a.txt", code="empty", message="The file is empty.")

@@ -1,10 +1,14 @@
-"""What the archive's admin pages share: per-row counts, plurals, filter ids, bulk history."""
+"""What the archive's admin pages share: per-row counts, plurals, filter ids, bulk history, and
+how renaming or deleting what articles are linked to reaches the index."""
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
+
+from articles import curation
+from articles.indexing import queue_reindex
 
 
 def count_of(model, field, **filters):
@@ -45,3 +49,20 @@ def confirmation_page(modeladmin, request, template, *, title, action, **context
             **context,
         },
     )
+
+
+class LinkedToArticles:
+    """For the admins of people, topics and sources, whose names the index holds for every article
+    linked to them: a rename reindexes those articles, and a delete removes the links and reindexes
+    them (articles.curation)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and "name" in form.changed_data:
+            queue_reindex(curation.article_ids(self.model.objects.filter(pk=form.instance.pk)))
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, self.model.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        curation.delete_and_reindex(queryset)

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from articles import curation
-from articles.admin.common import confirmation_page, count_of, log_bulk, plural
-from articles.indexing import queue_reindex
+from articles.admin.common import LinkedToArticles, confirmation_page, count_of, log_bulk, plural
 from articles.models import (
     Person,
     PersonAlias,
@@ -91,7 +90,7 @@ def reject_people(modeladmin, request, queryset):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(LinkedToArticles, admin.ModelAdmin):
     list_display = ["name", "article_count", "alias_names", "public_page"]
     search_fields = ["name", "aliases__name"]
     fields = ["name", "slug", "public_page"]
@@ -123,13 +122,6 @@ class PersonAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if change and "name" in form.changed_data:
             PersonAlias.objects.get_or_create(name=form.initial["name"], defaults={"person": form.instance})
-            queue_reindex(curation.article_ids(Person.objects.filter(pk=form.instance.pk)))
-
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, Person.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        curation.delete_and_reindex(queryset)
 
 
 @admin.register(PersonAlias)

@@ -7,10 +7,8 @@ from django.contrib.admin.models import CHANGE
 from django.urls import reverse
 from django.utils.html import format_html
 
-from articles import curation
-from articles.admin.common import count_of, log_bulk, plural
+from articles.admin.common import LinkedToArticles, count_of, log_bulk, plural
 from articles.enrich import apply_topics, preview_topic_rule
-from articles.indexing import queue_reindex
 from articles.ingest.topics import RuleError, validate_rule
 from articles.models import (
     Article,
@@ -66,7 +64,7 @@ def apply_to_all_articles(modeladmin, request, queryset):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(LinkedToArticles, admin.ModelAdmin):
     form = TopicForm
     list_display = ["name", "rule", "case_sensitive", "by_rule", "by_hand", "article_list"]
     list_filter = ["rule"]
@@ -100,8 +98,6 @@ class TopicAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if change and "name" in form.changed_data:
-            queue_reindex(curation.article_ids(Topic.objects.filter(pk=form.instance.pk)))
         if {"rule", "pattern", "case_sensitive"} & set(form.changed_data):
             self.message_user(
                 request,
@@ -110,15 +106,9 @@ class TopicAdmin(admin.ModelAdmin):
                 messages.INFO,
             )
 
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, Topic.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        curation.delete_and_reindex(queryset)
-
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(LinkedToArticles, admin.ModelAdmin):
     list_display = ["domain", "name", "article_count"]
     search_fields = ["domain", "name"]
 
@@ -128,14 +118,3 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.display(description="articles", ordering="n_articles")
     def article_count(self, source):
         return source.n_articles
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if change and "name" in form.changed_data:
-            queue_reindex(Article.objects.filter(source=form.instance).values_list("pk", flat=True))
-
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, Source.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        curation.delete_and_reindex(queryset)
