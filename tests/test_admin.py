@@ -513,6 +513,18 @@ def test_deleting_a_person_topic_or_source_drops_it_from_search(editor_client, c
     assert search_ids(q="crude") == {article.pk}
 
 
+def test_changing_the_domain_of_a_nameless_source_renames_it_in_search(editor_client, committed):
+    source = Source.objects.create(domain="dawn.com")
+    article = make_article("Budget", source=source)
+    index_all()
+    data = form_values(editor_client.get(change("source", source.pk)), "source_form")
+    data["domain"] = "dawn.com.pk"
+    with committed():
+        assert editor_client.post(change("source", source.pk), data).status_code == 302
+    assert facet("source") == {"dawn.com.pk": 1}
+    assert search_ids(sources=["dawn.com.pk"]) == {article.pk}
+
+
 def test_ingest_records_are_read_only_for_editors(editor_client):
     run = IngestRun.objects.create(paths="/data")
     IngestFailure.objects.create(run=run, path="/data/a.txt", code="empty", message="The file is empty.")

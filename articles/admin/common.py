@@ -56,9 +56,11 @@ class LinkedToArticles:
     linked to them: a rename reindexes those articles, and a delete removes the links and reindexes
     them (articles.curation)."""
 
+    label_fields = ("name",)  # the fields the index's label is made of
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if change and "name" in form.changed_data:
+        if change and set(self.label_fields) & set(form.changed_data):
             queue_reindex(curation.article_ids(self.model.objects.filter(pk=form.instance.pk)))
 
     def delete_model(self, request, obj):
