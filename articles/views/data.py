@@ -60,8 +60,14 @@ class SearchPage:
 # Its people, topics and source come with the hit, from the index.
 HIT_FIELDS = ("title", "body", "published", "source_url", "dateline")
 
+# An argument that every URL converter here accepts (int and str), and no path contains.
+PLACEHOLDER = 987654321
 
-PLACEHOLDER_ID = 987654321
+
+def path_format(name: str) -> str:
+    """The path of the URL `name` with its one argument as "{}", for str.format: one reverse() for
+    all of a page's links to such paths."""
+    return reverse(name, args=[PLACEHOLDER]).replace(str(PLACEHOLDER), "{}")
 
 
 def articles_in_order(ids: list[int]) -> list[Article]:
@@ -94,8 +100,7 @@ def search_page(state: SearchState, path: str = "/", page_size: int = PAGE_SIZE)
     first = (state.page - 1) * page_size + 1
     search_params = state.at_page(1).query_string()
     search_params += "&" if search_params else "?"
-    # Every hit's get_absolute_url(), from one reverse() per page.
-    article_path = reverse("article", args=[PLACEHOLDER_ID]).replace(str(PLACEHOLDER_ID), "{}")
+    article_path = path_format("article")  # every hit's get_absolute_url()
     hits = []
     for rank, hit in enumerate((h for h in result.hits if h.id in articles), start=first):
         article = articles[hit.id]
@@ -112,8 +117,8 @@ def search_page(state: SearchState, path: str = "/", page_size: int = PAGE_SIZE)
                 source=hit.source,
             )
         )
-    more = reverse("facet_values", args=["NAME"]).replace("NAME", "{}")
-    facets = [facet.facet_results(result) for facet in value_facets(state, path, more.format)]
+    more = path_format("facet_values").format
+    facets = [facet.facet_results(result) for facet in value_facets(state, path, more)]
     return SearchPage(
         state=state,
         result=result,
