@@ -19,7 +19,7 @@ from articles.ingest.names import name_key
 
 HONORIFICS = frozenset(
     "mr mrs ms miss mx dr sir dame lord lady baroness baron viscount "
-    "the rev revd reverend prof professor".split()
+    "the rt hon rev revd reverend canon prof professor justice judge sen rep gov".split()
 )
 GENERATIONS = frozenset("jr jnr snr sr ii iii iv".split())
 
