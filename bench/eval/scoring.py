@@ -5,6 +5,8 @@ apostrophe style ignored) without honorifics in front ("Mr", "Sir", "Baroness", 
 generation after ("Jr", "Jnr", "Snr"), so "Sir Digby" compares as "Digby" and "Martin Luther
 King Jnr" as "Martin Luther King".
 
+Royal titles count as honorifics ("King Edward VI" compares as "Edward").
+
 An extracted name is right when it is the canonical name or a listed variant of an annotated
 person not already found under another name. Every other extracted name is a false positive,
 labelled by why: "trap" (it is, or is part of, an annotated non-person: "Maria Full" of "Maria
@@ -18,10 +20,13 @@ from dataclasses import dataclass, field
 from articles.ingest.names import name_key
 
 HONORIFICS = frozenset(
-    "mr mrs ms miss mx dr sir dame lord lady baroness baron viscount "
-    "the rt hon rev revd reverend canon prof professor justice judge sen rep gov".split()
+    "mr mrs ms miss mx dr sir dame lord lady baroness baron viscount the rt hon rev revd reverend "
+    "canon prof professor justice judge sen rep gov king queen prince princess "
+    # Military and police ranks, as written before a name.
+    "lt lieutenant col colonel gen general maj major capt captain sgt sergeant cpl pte brig "
+    "det detective di dci insp inspector supt superintendent pc".split()
 )
-GENERATIONS = frozenset("jr jnr snr sr ii iii iv".split())
+GENERATIONS = frozenset("jr jnr snr sr ii iii iv v vi vii viii".split())
 
 
 def person_key(name: str) -> tuple[str, ...]:
