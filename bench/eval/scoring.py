@@ -5,7 +5,8 @@ apostrophe style ignored) without honorifics in front ("Mr", "Sir", "Baroness", 
 generation after ("Jr", "Jnr", "Snr"), so "Sir Digby" compares as "Digby" and "Martin Luther
 King Jnr" as "Martin Luther King".
 
-Royal titles count as honorifics ("King Edward VI" compares as "Edward").
+Royal titles count as honorifics ("King Edward VI" compares as "Edward"), and middle initials
+are optional ("Charles E. Whitfield" compares as "Charles Whitfield").
 
 An extracted name is right when it is the canonical name or a listed variant of an annotated
 person not already found under another name. Every other extracted name is a false positive,
@@ -21,7 +22,7 @@ from articles.ingest.names import name_key
 
 HONORIFICS = frozenset(
     "mr mrs ms miss mx dr sir dame lord lady baroness baron viscount the rt hon rev revd reverend "
-    "canon prof professor justice judge sen rep gov king queen prince princess "
+    "canon prof professor justice judge sen senator rep gov governor mayor king queen prince princess "
     # Military and police ranks, as written before a name.
     "lt lieutenant col colonel gen general maj major capt captain sgt sergeant cpl pte brig "
     "det detective di dci insp inspector supt superintendent pc".split()
@@ -38,7 +39,8 @@ def person_key(name: str) -> tuple[str, ...]:
         key.pop(0)
     while key and key[-1] in GENERATIONS:
         key.pop()
-    return tuple(key)
+    # A middle initial is optional: "Charles E. Whitfield" is "Charles Whitfield".
+    return tuple(token for i, token in enumerate(key) if len(token) > 1 or i in (0, len(key) - 1))
 
 
 def contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
