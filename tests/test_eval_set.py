@@ -30,6 +30,14 @@ def readable(register: str):
     return load_articles(register)
 
 
+def test_the_set_has_150_articles_or_more_in_three_registers_or_more():
+    """Seeds and Reuters, plus at least one register of another tradition (issue 14)."""
+    sizes = {register: len(load_annotations(register)) for register in registers()}
+    assert {"seeds", "reuters"} <= set(sizes) and len(sizes) >= 3, sizes
+    assert sum(sizes.values()) >= 150, sizes
+    assert sizes["reuters"] >= 50 and all(sizes[register] >= 20 for register in TEAM), sizes
+
+
 @pytest.mark.parametrize("register", registers())
 def test_annotations_parse_with_unique_ids_and_starter_topics(register):
     annotations = load_annotations(register)
