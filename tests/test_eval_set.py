@@ -8,7 +8,7 @@ from importlib import import_module
 import pytest
 
 from bench.eval.dataset import TEAM_ARTICLES, available, load_annotations, load_articles, registers
-from bench.eval.scoring import person_key
+from bench.eval.scoring import person_key, score_article
 
 EXTERNAL = ("seeds", "reuters")
 TEAM = [register for register in registers() if register not in EXTERNAL]
@@ -78,3 +78,36 @@ def test_every_team_article_is_annotated_and_of_newspaper_length(register):
         words = len(re.findall(r"\w+", article.text))
         assert 120 <= words <= 400, f"{article.annotation.id}: {words} words"
         assert article.title and article.body
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Sir Digby", ("digby",)),
+        ("Mr Justice Harlow", ("harlow",)),
+        ("the Rt Rev Dr Margaret Ellery", ("margaret", "ellery")),
+        ("Martin Luther King Jnr", ("martin", "luther", "king")),
+        ("Sen. Charles E. Whitfield", ("charles", "whitfield")),
+        ("King Edward VI", ("edward",)),
+        ("Shakespeare's", ("shakespeare",)),
+        ("Baroness", ()),
+    ],
+)
+def test_person_key_ignores_honorifics_generations_and_middle_initials(name, key):
+    assert person_key(name) == key
+
+
+def test_scoring_tells_right_names_from_traps_duplicates_and_misses():
+    people = {"Digby Jones": ("Sir Digby",), "Fiona Deans": ("Ms Deans",), "Kitty Fisher": ()}
+    traps = ("Maria Full of Grace",)
+    extracted = {"Digby Jones", "Sir Digby", "Deans", "Maria Full", "Baroness"}
+    score = score_article("b1", people, traps, extracted)
+    assert (score.extracted, score.right, score.found, score.annotated, score.canonical) == (5, 2, 2, 3, 1)
+    assert sorted(score.false_positives) == [
+        ("b1", "Baroness", "unannotated"),
+        ("b1", "Maria Full", "trap"),
+        ("b1", "Sir Digby", "duplicate of Digby Jones"),
+    ]
+    assert score.misses == [("b1", "Kitty Fisher")]
+    assert score.renamed == [("b1", "Deans", "Fiona Deans")]
+    assert score.precision == 2 / 5 and score.recall == 2 / 3
