@@ -90,7 +90,9 @@ def test_every_team_article_is_annotated_and_of_newspaper_length(register):
         ("Sen. Charles E. Whitfield", ("charles", "whitfield")),
         ("King Edward VI", ("edward",)),
         ("Shakespeare's", ("shakespeare",)),
-        ("Baroness", ()),
+        ("Dr King", ("king",)),
+        ("Baroness", ("baroness",)),
+        ("Jnr", ("jnr",)),
     ],
 )
 def test_person_key_ignores_honorifics_generations_and_middle_initials(name, key):

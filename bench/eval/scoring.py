@@ -35,9 +35,10 @@ def person_key(name: str) -> tuple[str, ...]:
     key = list(name_key(name))
     if key and key[-1].endswith("'s"):
         key[-1] = key[-1][:-2]
-    while key and key[0] in HONORIFICS:
+    # A lone word stays: "Dr King" is "King", and "Baroness" alone is no name at all.
+    while len(key) > 1 and key[0] in HONORIFICS:
         key.pop(0)
-    while key and key[-1] in GENERATIONS:
+    while len(key) > 1 and key[-1] in GENERATIONS:
         key.pop()
     # A middle initial is optional: "Charles E. Whitfield" is "Charles Whitfield".
     return tuple(token for i, token in enumerate(key) if len(token) > 1 or i in (0, len(key) - 1))
