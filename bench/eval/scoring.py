@@ -25,7 +25,9 @@ HONORIFICS = frozenset(
     "canon prof professor justice judge sen senator rep gov governor mayor king queen prince princess "
     # Military and police ranks, as written before a name.
     "lt lieutenant col colonel gen general maj major capt captain sgt sergeant cpl pte brig "
-    "det detective di dci insp inspector supt superintendent pc".split()
+    "det detective di dci insp inspector supt superintendent pc "
+    # South Asian honorifics, often written as part of the name ("Maulana Fazal Karim").
+    "maulana mawlawi mufti qari allama sardar chaudhry begum mian khawaja hazrat ustad".split()
 )
 GENERATIONS = frozenset("jr jnr snr sr ii iii iv v vi vii viii".split())
 
