@@ -10,7 +10,9 @@ Prints, in this order:
 - the seeds: whether each comes out exactly right (its extracted names are its canonical names);
 - Reuters recall against the corpus's PEOPLE tags, on the full text of every article: a tag
   ("james-baker") matches an extracted name with the same surname whose words are a subset or
-  superset of the tag's ("Baker", "James A. Baker"); also on the tags whose surname is in the text;
+  superset of the tag's ("Baker", "James A. Baker"); also on the articles with a body only (the
+  measure before issue 14: headline-only briefs, in capitals, were not counted) and on the tags
+  whose surname is in the text;
 - Reuters precision on a fixed pseudo-random sample of extracted (article, name) pairs, scored with
   the judgements in bench/extraction_judgements.tsv (`newid<TAB>name<TAB>yes|no`); pairs not
   judged yet are listed so they can be judged and added (`--show-sample` prints every pair with
@@ -162,7 +164,7 @@ def reuters(extractor, corpus: Path, sample_size: int, show_sample: bool) -> Non
     extracted = {newid: extractor.extract(text) for newid, text in texts.items()}
     seconds = time.process_time() - started
 
-    pairs = recalled = findable = findable_recalled = 0
+    pairs = recalled = findable = findable_recalled = with_body = with_body_recalled = 0
     for article in articles:
         keys = [name_key(m.name) for m in extracted[article.newid]]
         words = set(WORD.findall(texts[article.newid].casefold()))
@@ -170,6 +172,9 @@ def reuters(extractor, corpus: Path, sample_size: int, show_sample: bool) -> Non
             hit = tag_matches(tag, keys)
             pairs += 1
             recalled += hit
+            if article.body:
+                with_body += 1
+                with_body_recalled += hit
             if name_key(tag.replace("-", " "))[-1] in words:
                 findable += 1
                 findable_recalled += hit
@@ -195,6 +200,10 @@ def reuters(extractor, corpus: Path, sample_size: int, show_sample: bool) -> Non
         f"{len(by_pair)} (article, name) pairs"
     )
     print(f"  PEOPLE-tag recall: {recalled}/{pairs} = {recalled / pairs:.1%}")
+    print(
+        f"  PEOPLE-tag recall on the articles with a body (the measure before issue 14): "
+        f"{with_body_recalled}/{with_body} = {with_body_recalled / with_body:.1%}"
+    )
     print(
         f"  PEOPLE-tag recall where the surname is in the text: {findable_recalled}/{findable} = "
         f"{findable_recalled / findable:.1%}"
