@@ -20,8 +20,10 @@ topic that is not a starter topic is reported as not judged. Registers whose tex
 """
 
 import argparse
+import atexit
 import hashlib
 import os
+import shutil
 import sys
 import tempfile
 from collections import Counter, defaultdict
@@ -31,6 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 WORKDIR = tempfile.mkdtemp(prefix="bench-topics-")
+atexit.register(shutil.rmtree, WORKDIR, ignore_errors=True)
 os.environ["DJANGO_SETTINGS_MODULE"] = "archive.settings"
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 os.environ["ARCHIVE_DATA_DIR"] = WORKDIR
