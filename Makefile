@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run setup superuser test test-postgres lint bench-ingest bench-search bench-extraction
+.PHONY: run setup superuser test test-postgres lint bench-ingest bench-search bench-extraction bench-topics
 
 $(VENV)/.installed-runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,9 @@ bench-ingest: $(VENV)/.installed-runtime
 
 bench-extraction: $(VENV)/.installed-runtime
 	$(PY) -m bench.extraction
+
+bench-topics: $(VENV)/.installed-runtime
+	$(PY) -m bench.topics
 
 bench-search: $(VENV)/.installed-dev
 	$(PY) -m bench.search
