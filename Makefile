@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run setup sample superuser test test-postgres lint bench-ingest bench-search bench-extraction
+.PHONY: run setup sample superuser axe test test-postgres lint bench-ingest bench-search bench-extraction
 
 $(VENV)/.installed-runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -62,10 +62,22 @@ superuser: $(VENV)/.installed-runtime .env
 	  exit 2; \
 	fi
 
-test: $(VENV)/.installed-dev
+# axe-core for the browser test's accessibility check, from npm at the version pinned in
+# tests/browser/package-lock.json; without npm the test runs without that check and says so.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+axe:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(AXE); \
+	else echo "npm is not installed: the browser test runs without its accessibility check (axe-core)."; fi
+
+test: $(VENV)/.installed-dev axe
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
-test-postgres: $(VENV)/.installed-dev
+test-postgres: $(VENV)/.installed-dev axe
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest -n 2 --dist loadfile
 
 lint: $(VENV)/.installed-dev

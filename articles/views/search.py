@@ -12,6 +12,8 @@ from articles.views.data import search_page
 from articles.views.pagination import page_links
 
 FACET_SORTS = {"count": "most articles first", "name": "by name"}
+# People are found by surname in an index of names, as in a book's; "name" sorts them so.
+PERSON_SORTS = {"count": "most articles first", "name": "by surname"}
 
 
 def search(request):
@@ -52,21 +54,29 @@ def facet_values(request, name):
         return render(request, "search/error.html", {"error": error}, status=400)
     facet = facet_class(state, path="/").facet_results(result, limit=None)
     contains = request.GET.get("contains", "").strip()
-    order = request.GET.get("order") if request.GET.get("order") in FACET_SORTS else "count"
+    orders = PERSON_SORTS if name == "person" else FACET_SORTS
+    order = request.GET.get("order") if request.GET.get("order") in orders else "count"
     values = [v for v in facet.values if contains.casefold() in v.label.casefold()]
     if order == "name":
-        values.sort(key=lambda v: v.label.casefold())
+        values.sort(key=surname_key if name == "person" else lambda v: v.label.casefold())
     context = {
         "state": state,
         "facet": facet,
         "values": values,
         "contains": contains,
         "order": order,
-        "orders": FACET_SORTS,
+        "orders": orders,
         "total": result.total,
         "back_url": "/" + state.query_string(),
+        "filters": active_filters(state),
     }
     return render(request, "search/facet_values.html", context)
+
+
+def surname_key(value) -> tuple[str, str]:
+    """Sort key of a person's name: the last word ("Marsh" of "Helena K. Marsh"), then the rest."""
+    words = value.label.casefold().split()
+    return (words[-1] if words else "", value.label.casefold())
 
 
 def feed_links(state: SearchState) -> dict[str, str]:
