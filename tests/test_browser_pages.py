@@ -162,10 +162,11 @@ def test_admin_pages_fit_and_pass_the_accessibility_check(archive, live_server, 
         )
 
 
-def test_a_phone_reaches_the_facets_from_the_top_of_the_results(archive, live_server, browser):
+@pytest.mark.parametrize("path", ["/", "/?q=pakistan"])
+def test_a_phone_reaches_the_facets_from_the_top_of_the_results(archive, live_server, browser, path):
     problems = []
     page = open_page(browser, "phone", problems)
-    page.goto(live_server.url + "/?q=pakistan")
+    page.goto(live_server.url + path)
     viewport_height = WIDTHS["phone"][1]
 
     def on_screen(locator) -> bool:
@@ -184,4 +185,26 @@ def test_a_phone_reaches_the_facets_from_the_top_of_the_results(archive, live_se
     # a facet value chosen on the phone narrows the results
     page.locator("#facet-person + ul .facet-value").first.click()
     page.wait_for_url(lambda url: "person=" in url)
+    assert problems == []
+
+
+def test_chart_labels_never_overlap_as_drawn(archive, live_server, browser):
+    """The axis labels' real boxes, as the browser draws them, at every chart level and both widths."""
+    problems = []
+    for width in WIDTHS:
+        page = open_page(browser, width, problems)
+        for path in (
+            "/",
+            "/?date_from=2025-01-01&date_to=2025-12-31",
+            "/?date_from=2025-02-01&date_to=2025-02-28",
+        ):
+            page.goto(live_server.url + path)
+            boxes = page.evaluate(
+                "[...document.querySelectorAll('svg.histogram text')].map(t => {"
+                " const r = t.getBoundingClientRect(); return [r.left, r.right]; })"
+            )
+            assert boxes, f"no chart labels on {path}"
+            overlaps = [(a, b) for a, b in zip(boxes, boxes[1:], strict=False) if b[0] < a[1] + 2]
+            assert not overlaps, f"labels run together on {path} at {width}: {overlaps}"
+        page.context.close()
     assert problems == []

@@ -1,4 +1,5 @@
-"""Every example query in the README's search table finds something in the sample corpus.
+"""Every example query in the README's search table, and every search tip of the results page,
+finds something in the sample corpus.
 
 The table is read out of README.md itself, so a new example there is tested at once; the sample
 is ingested as `make run` ingests it.
@@ -11,6 +12,7 @@ import pytest
 from articles.ingest_run import ingest_paths
 from articles.search import query
 from articles.urlstate import SearchState
+from articles.views.search import SEARCH_EXAMPLES
 from tests.conftest import REPO, SAMPLE_DIR
 
 TABLE_HEADER = "| you type | finds |"
@@ -46,11 +48,12 @@ def test_every_readme_example_finds_an_article_in_the_sample():
     assert report.counts["failed"] == 0
     everything = query.search(SearchState().to_request()).total
     found = {}
-    for q in readme_queries((REPO / "README.md").read_text(encoding="utf-8")):
+    tips = [q for q, _ in SEARCH_EXAMPLES]
+    for q in readme_queries((REPO / "README.md").read_text(encoding="utf-8")) + tips:
         result = query.search(SearchState(q=q).to_request())
         found[q] = (result.total, result.error)
     nothing = {q: error for q, (total, error) in found.items() if total == 0 or error}
-    assert not nothing, f"README examples that find nothing in sample/ (or fail): {nothing}"
+    assert not nothing, f"README examples or search tips that find nothing in sample/ (or fail): {nothing}"
     # and each one shows what it does: it narrows the archive rather than finding everything
     everywhere = [q for q, (total, _) in found.items() if total == everything]
-    assert not everywhere, f"README examples that find every article of sample/: {everywhere}"
+    assert not everywhere, f"README examples or search tips that find every article of sample/: {everywhere}"

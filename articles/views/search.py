@@ -11,6 +11,24 @@ from articles.urlstate import SORTS, BadParameter, SearchState
 from articles.views.data import search_page
 from articles.views.pagination import page_links
 
+# The search tips under the search box, each a link that runs it (the README's table has the same
+# examples; tests run both against the sample corpus).
+SEARCH_EXAMPLES = [
+    ("tariff india", "both words, any word form"),
+    ('"trade deal"', "the exact phrase"),
+    ("oil OR gas", "either word"),
+    ("(oil OR gas) india", "grouping"),
+    ("-india", "without the word (or NOT india)"),
+    ("title:ceasefire", "the word in the title"),
+    ('person:"Elena Vasquez"', "a person (person:vasquez too)"),
+    ("topic:trade", "a topic"),
+    ("source:capitalwire.example", "a source"),
+    ("tarif*", "words starting with “tarif”"),
+    ("vasques~", "a spelling one letter away"),
+    ("date:2025-08", "a month"),
+    ("date:[2025-01-01 to 2025-03-31]", "a date range"),
+]
+
 FACET_SORTS = {"count": "most articles first", "name": "by name"}
 # People are found by surname in an index of names, as in a book's; "name" sorts them so.
 PERSON_SORTS = {"count": "most articles first", "name": "by surname"}
@@ -36,6 +54,9 @@ def search(request):
         "filters": active_filters(state, request.path),
         "suggestion_url": request.path + state.replace(q=page.result.suggestion).query_string(),
         "search_hidden": state.hidden("q"),
+        "examples": [
+            (q, what, request.path + SearchState(q=q).query_string()) for q, what in SEARCH_EXAMPLES
+        ],
         "sort_hidden": state.hidden("sort"),
         "date_hidden": state.hidden("date_from", "date_to", "undated"),
     }
