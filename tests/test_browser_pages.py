@@ -1,10 +1,11 @@
 """Every public page and the main admin pages in a real browser, at 1280 px and at 390 px.
 
 On the sample corpus, through Debian's Chromium and pytest-django's live server. Each page is
-photographed at both widths into tests/artifacts/pages/ (kept by CI, ignored by git), and the test
-fails on: a horizontal scrollbar at 390 px, facets that a phone cannot reach from the top of a
-results page, any serious or critical finding of axe-core (installed from npm into
-tests/browser/node_modules by `make test` and .ci/run), a console error or a response of 500+.
+photographed at both widths into tests/artifacts/pages/ (kept by CI, ignored by git), and the
+tests fail on: a horizontal scrollbar or a squeezed main column at 390 px, facets that a phone
+cannot reach from the top of a results page, chart labels that overlap as drawn, any serious or
+critical finding of axe-core (installed from npm into tests/browser/node_modules by `make test`
+and .ci/run), a console error or a response of 500+.
 """
 
 import json
@@ -115,6 +116,19 @@ def serious_findings(page) -> list[str]:
     ]
 
 
+# The main column of a page: on a phone it takes the screen's width, never a squeezed strip.
+MAIN_COLUMNS = ".article-text, .results, .facet-values-all, .entity-chart"
+
+
+def squeezed_columns(page, at_least: int) -> list[str]:
+    """The main columns narrower than `at_least` pixels, with their widths."""
+    widths = page.evaluate(
+        f"[...document.querySelectorAll('{MAIN_COLUMNS}')]"
+        ".map(e => [e.className, e.getBoundingClientRect().width])"
+    )
+    return [f"{name} is {width:.0f} px wide" for name, width in widths if width < at_least]
+
+
 def horizontal_overflow(page) -> int:
     """How many pixels the page is wider than the screen (0: no horizontal scrollbar)."""
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -136,6 +150,8 @@ def visit_all(browser, live_server, pages: dict, session: str | None = None) -> 
             page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
             if width == "phone" and (extra := horizontal_overflow(page)):
                 failures.append(f"{name} at 390 px: {extra} px wider than the screen (horizontal scrollbar)")
+            if width == "phone":
+                failures += [f"{name} at 390 px: {s}" for s in squeezed_columns(page, at_least=300)]
             if AXE.exists():
                 failures += [f"{name} at {width}: {finding}" for finding in serious_findings(page)]
             expected = EXPECTED_STATUS.get(name, "no error expected")

@@ -20,7 +20,7 @@ SEARCH_EXAMPLES = [
     ("(oil OR gas) india", "grouping"),
     ("-india", "without the word (or NOT india)"),
     ("title:ceasefire", "the word in the title"),
-    ('person:"Elena Vasquez"', "a person (person:vasquez too)"),
+    ('person:"Kenji Arakawa"', "a person (person:arakawa too)"),
     ("topic:trade", "a topic"),
     ("source:capitalwire.example", "a source"),
     ("tarif*", "words starting with “tarif”"),
