@@ -52,7 +52,7 @@ def archive():
     public = {
         "home": "/",
         "results": "/?q=india",
-        "results-filtered": "/?q=pakistan&topic=Debt%2C+IMF+and+aid&sort=newest",
+        "results-filtered": "/?q=imf&topic=Pakistan&person_not=Elena+Vasquez&sort=newest",
         "results-days": "/?date_from=2025-08-01&date_to=2025-08-31",
         "no-results": "/?q=zeppelin",
         "article": f"/articles/{article.pk}/?q=pakistan&rank=2",
