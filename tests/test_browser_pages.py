@@ -63,6 +63,7 @@ def archive():
         "more-topics": "/facets/topic/?order=name",
         "bad-parameter": "/?page=99",
         "not-found": "/articles/999999/",
+        "admin-login": "/admin/login/",
     }
     admin = {
         "admin-index": "/admin/",
