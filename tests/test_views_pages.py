@@ -1,5 +1,7 @@
 """The article page, and the person and topic pages."""
 
+import re
+
 import pytest
 
 from articles.models import Person, Topic
@@ -134,3 +136,23 @@ def test_person_pages_are_paged(client):
     second = client.get(person.get_absolute_url(), {"page": 2})
     assert len(second.context["page"].hits) == 1
     assert client.get(person.get_absolute_url(), {"page": 3}).status_code == 400
+
+
+def test_every_page_has_one_search_box(client, archive):
+    article = by_title(archive, "Dock strike ends")
+    pages = [
+        "/",
+        "/?q=steel",
+        article.get_absolute_url(),
+        article.get_absolute_url() + "?q=steel&rank=1",
+        Person.objects.get(name="Ishaq Dar").get_absolute_url(),
+        Topic.objects.get(name="Trade").get_absolute_url(),
+        "/facets/person/?q=steel",
+        "/?page=99",
+        "/articles/999999/",
+    ]
+    for path in pages:
+        html = client.get(path).content.decode()
+        boxes = [i for i in re.findall(r"<input[^>]*>", html) if 'type="search"' in i and 'name="q"' in i]
+        assert len(boxes) == 1, path
+        assert html.count('role="search"') == 1, path

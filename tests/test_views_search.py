@@ -249,6 +249,18 @@ def test_an_unknown_facet_page_is_a_404(client, archive):
     assert client.get("/facets/colour/").status_code == 404
 
 
+def test_the_home_page_says_what_the_archive_holds_and_offers_example_searches(client, archive):
+    html = client.get("/").content.decode()
+    assert "An archive of 5 news articles." in html
+    assert '<details class="search-help" open>' in html
+    assert 'href="/?q=tariff+india"><code>tariff india</code></a>' in html
+    assert '<details class="search-help">' in client.get("/", {"q": "steel"}).content.decode()
+
+
+def test_an_empty_archive_says_how_to_fill_it(client):
+    assert "The archive is empty." in client.get("/").content.decode()
+
+
 def test_an_empty_archive_answers_with_zero_articles(client):
     for path in ("/", "/?q=anything", "/api/search", "/export.csv", "/feed.atom", "/facets/person/"):
         assert client.get(path).status_code == 200, path
