@@ -8,6 +8,9 @@ import pytest
 
 from articles.search import index
 from articles.search.query import SearchRequest, iter_ids, more_like_this, search
+from tests.search_support import index_named
+
+pytestmark = pytest.mark.django_db
 
 KNOWN_PEOPLE = ("Ishaq Dar", "Marco Rubio", "Donald Trump", "Asim Munir", "Muhammad Aurangzeb")
 HEADER_DATE = re.compile(r"^\s*date (\d{4})-(\d\d)-(\d\d)\s")
@@ -53,7 +56,7 @@ def texts_containing(docs, *words) -> set[int]:
 @pytest.fixture
 def seeds(seeds_dir):
     docs = seed_documents(seeds_dir)
-    index.add_or_update(docs)
+    index_named(docs)
     return docs
 
 
@@ -67,7 +70,7 @@ def ships():
         doc(5, body="Two ships collided."),
         doc(6, body="Nothing about boats here."),
     ]
-    index.add_or_update(docs)
+    index_named(docs)
     return docs
 
 
@@ -89,7 +92,7 @@ def test_singular_finds_plural_on_the_seeds(seeds):
 
 
 def test_phrase_is_exact_and_adjacent():
-    index.add_or_update(
+    index_named(
         [
             doc(1, body="They signed a trade deal in July."),
             doc(2, body="The deal covers trade in minerals."),
@@ -121,7 +124,7 @@ def test_parentheses_group(seeds):
 
 
 def test_title_field_and_title_weight():
-    index.add_or_update(
+    index_named(
         [
             doc(1, title="Markets", body="Grain prices and the tariff on steel were discussed today."),
             doc(
@@ -179,7 +182,7 @@ def test_understood_reads_the_query_in_plain_words(seeds):
 
 
 def test_empty_query_with_filters_lists_newest_first():
-    index.add_or_update(
+    index_named(
         [
             doc(1, body="a", published=date(2024, 1, 5), persons=["Ann Lee"]),
             doc(2, body="b", published=date(2025, 3, 1), persons=["Ann Lee"]),
@@ -198,7 +201,7 @@ def test_empty_query_with_filters_lists_newest_first():
     [("newest", [3, 1, 2, 4]), ("oldest", [2, 1, 3, 4])],
 )
 def test_date_sorts_put_undated_last(sort, expected):
-    index.add_or_update(
+    index_named(
         [
             doc(1, body="wheat", published=date(2024, 5, 1)),
             doc(2, body="wheat", published=date(2023, 1, 1)),
@@ -210,7 +213,7 @@ def test_date_sorts_put_undated_last(sort, expected):
 
 
 def test_paging_gives_exact_totals_and_disjoint_pages():
-    index.add_or_update([doc(i, body=f"grain report number {i} " + "grain " * (i % 7)) for i in range(1, 48)])
+    index_named([doc(i, body=f"grain report number {i} " + "grain " * (i % 7)) for i in range(1, 48)])
     everything = list(iter_ids(SearchRequest(q="grain")))
     pages = [search(SearchRequest(q="grain", page=p, page_size=20)) for p in (1, 2, 3, 4)]
     assert all(page.total == 47 for page in pages)
@@ -225,7 +228,7 @@ def test_tied_scores_page_in_one_stable_order():
     # on; five better ones, indexed last, come first.
     tied = [doc(i, body="wheat harvest") for i in range(1, 21)]
     better = [doc(i, body="wheat wheat harvest") for i in range(21, 26)]
-    index.add_or_update([*tied, *better, doc(99, body="barley")])
+    index_named([*tied, *better, doc(99, body="barley")])
     everything = list(iter_ids(SearchRequest(q="wheat")))
     pages = [search(SearchRequest(q="wheat", page=p, page_size=10)) for p in (1, 2, 3)]
     assert [h.id for page in pages for h in page.hits] == everything
@@ -307,9 +310,7 @@ def test_a_query_whoosh_rejects_is_searched_as_words(seeds, monkeypatch):
 
 
 def test_more_like_this_finds_related_articles(seeds):
-    index.add_or_update(
-        [doc(99, title="Cricket", body="The cricket match ended in a draw at Lord's ground.")]
-    )
+    index_named([doc(99, title="Cricket", body="The cricket match ended in a draw at Lord's ground.")])
     similar = more_like_this(1, limit=3)
     assert 1 not in similar
     assert 99 not in similar
@@ -319,7 +320,7 @@ def test_more_like_this_finds_related_articles(seeds):
 
 @pytest.mark.parametrize("q", ["", "-barley", "date:[2020-01-01 to *]", "person:lee"])
 def test_queries_without_words_to_rank_list_newest_first(q):
-    index.add_or_update(
+    index_named(
         [
             doc(1, body="wheat", published=date(2024, 1, 5), persons=["Ann Lee"]),
             doc(2, body="wheat", published=date(2025, 3, 1), persons=["Ann Lee"]),
@@ -342,7 +343,7 @@ def test_odd_paging_values_are_bounded(seeds, page, page_size, expected_page, ex
 
 
 def test_each_hit_carries_its_own_people_topics_and_source():
-    index.add_or_update(
+    index_named(
         [
             doc(1, "Wheat talks", "wheat", None, ["Zia Khan", "Ann Lee"], ["Trade", "Grain"], "reuters.com"),
             doc(2, "Wheat prices", "wheat wheat", persons=["Bo Chan"]),
