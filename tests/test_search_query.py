@@ -2,12 +2,12 @@
 small synthetic sets."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from articles.search import index
-from articles.search.query import SearchRequest, iter_ids, more_like_this, search
+from articles.search.query import SearchRequest, highlight, iter_ids, more_like_this, search
 from tests.search_support import index_named
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +41,10 @@ def seed_documents(seeds_dir) -> list[index.IndexDocument]:
     return docs
 
 
-def doc(id, title="", body="", published=None, persons=(), topics=(), source=""):
-    return index.IndexDocument(id, title, body, published, list(persons), list(topics), source, f"s{id}")
+def doc(id, title="", body="", published=None, persons=(), topics=(), source="", added=None):
+    return index.IndexDocument(
+        id, title, body, published, list(persons), list(topics), source, f"s{id}", added
+    )
 
 
 def ids_for(q="", **kwargs) -> list[int]:
@@ -196,19 +198,22 @@ def test_empty_query_with_filters_lists_newest_first():
     assert result.total == 3
 
 
+ADDED = [datetime(2026, 1, d, tzinfo=UTC) for d in (5, 1, 3, 9, 2)]
+
+
 @pytest.mark.parametrize(
     "sort, expected",
-    [("newest", [3, 1, 2, 4]), ("oldest", [2, 1, 3, 4])],
+    [
+        # Undated articles by the day they were added (5: added 2026-01-02, after every date).
+        ("newest", [5, 3, 1, 2, 4]),
+        ("oldest", [2, 1, 3, 5, 4]),
+        ("added", [1, 3, 5, 2, 4]),
+    ],
 )
-def test_date_sorts_put_undated_last(sort, expected):
-    index_named(
-        [
-            doc(1, body="wheat", published=date(2024, 5, 1)),
-            doc(2, body="wheat", published=date(2023, 1, 1)),
-            doc(3, body="wheat", published=date(2025, 2, 2)),
-            doc(4, body="wheat"),
-        ]
-    )
+def test_date_sorts_place_undated_articles_by_the_day_they_were_added(sort, expected):
+    dates = {1: date(2024, 5, 1), 2: date(2023, 1, 1), 3: date(2025, 2, 2)}
+    added = {1: ADDED[0], 2: ADDED[1], 3: ADDED[2], 5: ADDED[4]}  # 4: never added (an older index)
+    index_named([doc(i, body="wheat", published=dates.get(i), added=added.get(i)) for i in range(1, 6)])
     assert ids_for("wheat", sort=sort) == expected
 
 
@@ -247,6 +252,58 @@ def test_suggestion_for_a_misspelling(seeds):
     assert result.suggestion == "tariffs"
     assert search(SearchRequest(q=result.suggestion)).total > 0
     assert search(SearchRequest(q="pakistan")).suggestion == ""
+
+
+@pytest.fixture
+def airline_news():
+    docs = [
+        doc(1, body="Ryanair ordered jets from Boeing."),
+        doc(2, body="The tariff on steel rose."),
+        doc(3, body="Tariq spoke about the weather."),
+        *[doc(i, body=f"Being here, the minister said, is part {i} of the story.") for i in range(4, 12)],
+        doc(12, body="Ryanair is being sold, being told."),
+        *[doc(i, body=f"Tariq and Tarik went to Lahore, part {i}.") for i in range(13, 20)],
+        *[doc(i, body=f"Ryanair flights were cancelled, part {i}.") for i in range(20, 24)],
+    ]
+    index_named(docs)
+
+
+def test_did_you_mean_never_offers_a_spelling_that_finds_less(airline_news):
+    # "tariff india" finds nothing; "tariq india" would find nothing either: no suggestion.
+    assert search(SearchRequest(q="tariff india")).suggestion == ""
+    # A query with a hit keeps the words the index knows, though "being" is far more common.
+    result = search(SearchRequest(q="ryanair boeing"))
+    assert result.total == 1
+    assert result.suggestion == ""
+
+
+def test_did_you_mean_offers_a_spelling_that_finds_more(airline_news):
+    result = search(SearchRequest(q="ryanaer"))
+    assert result.total == 0
+    assert result.suggestion == "ryanair"
+    assert search(SearchRequest(q=result.suggestion)).total > result.total
+
+
+def test_accents_are_forgiven_but_phrases_stay_exact_about_word_forms():
+    index_named(
+        [
+            doc(1, body="Amélie Durand flew to São Paulo on Monday."),
+            doc(2, body="Sao Paulo traffic was heavy."),
+            doc(3, body="The São Paulos of this world."),
+            doc(4, body="Nothing here."),
+        ]
+    )
+    assert set(ids_for("amelie")) == {1}
+    assert set(ids_for("AMÉLIE")) == {1}
+    assert set(ids_for('"sao paulo"')) == {1, 2}  # not 3: "paulos" is another word form
+    assert set(ids_for('"são paulo"')) == {1, 2}
+    assert set(ids_for("amel*")) == {1}
+    assert set(ids_for("amelia~")) == {1}
+    for q in ("amelie", '"sao paulo"'):
+        marked = highlight(q, "Amélie Durand flew to São Paulo.")
+        assert "<mark>" in marked
+    assert highlight("amelie", "Amélie Durand") == "<mark>Amélie</mark> Durand"
+    assert highlight('"sao paulo"', "to São Paulo.") == "to <mark>São Paulo</mark>."
 
 
 MALFORMED = [

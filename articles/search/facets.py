@@ -105,7 +105,8 @@ class FacetTables:
         calendar = [date.fromordinal(int(day)) for day in unique_days]
         self.years[dated] = np.array([d.year for d in calendar], dtype=np.int64)[inverse]
         self.months[dated] = np.array([d.year * 12 + d.month - 1 for d in calendar], dtype=np.int64)[inverse]
-        self.added = np.fromiter(_column(reader, "added", 0), dtype=np.int64, count=n)
+        added = np.fromiter(_column(reader, "added", 0), dtype=np.uint64, count=n)
+        self.added = np.where(added >= 2**63, 0, added).astype(np.int64)  # Whoosh's "missing" is the top
         self.fields = {name: FacetField(reader, fieldname, n) for name, fieldname in FACET_FIELDS.items()}
         self.lexicon = Lexicon(reader)
 

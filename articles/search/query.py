@@ -59,7 +59,7 @@ class SearchRequest:
 class Hit:
     id: int
     score: float
-    persons: list[str] = field(default_factory=list)  # display names, sorted, as the index has them
+    persons: list[str] = field(default_factory=list)  # display names, sorted (names.py)
     topics: list[str] = field(default_factory=list)
     source: str = ""
 
@@ -384,9 +384,10 @@ def _match_forgiving(searcher, req: SearchRequest, limit: int | None) -> _Matche
     except Exception:
         logger.warning("Query %r failed; searching its plain words instead.", parsed.text, exc_info=True)
         message = "Your query could not be run as written, so its words were searched instead."
+    # Plain words expand to nothing, so they cost what any ordinary query costs: no time limit.
     plain = syntax.parse(_plain_words(parsed.text))
     try:
-        matches = _match(searcher, req, plain, limit, SearchBudget())
+        matches = _match(searcher, req, plain, limit, SearchBudget(seconds=float("inf")))
     except Exception:
         logger.warning("The plain words of %r failed too.", parsed.text, exc_info=True)
         matches = _match(searcher, req, syntax.parse(""), limit, SearchBudget(seconds=float("inf")))
