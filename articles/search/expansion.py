@@ -1,10 +1,12 @@
 """The words a fuzzy, wildcard or prefix term stands for, read from the index's lexicon once.
 
 Whoosh expands such terms against the lexicon of every segment for every search (60 short fuzzy
-terms took 9-18 s on a few thousand articles). Here the exact fields' words are read once per
-index version into a sorted list; a prefix is a slice of it, a wildcard a regex over the words
-sharing its literal start, a fuzzy term a C-speed edit distance (rapidfuzz) over the words of its
-first letter. Every expansion is cut to the search's budget (budget.py) and checks its clock.
+terms took 9-18 s on a few thousand articles). Here each segment's words are read once (a segment
+never changes) and merged into a sorted list per index version; a prefix is a slice of it, a
+wildcard a regex over the words sharing its literal start, a fuzzy term a C-speed edit distance
+(rapidfuzz) over the words of its first letter. Every expansion is cut to the search's budget
+(budget.py) and checks its clock. `WordsQuery` then matches the words, asking each segment only
+for the words it has.
 """
 
 import bisect
@@ -15,10 +17,80 @@ from functools import cached_property
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+from whoosh import query as wq
+from whoosh.matching import NullMatcher
+from whoosh.query.compound import DefaultOr
 
 EXACT_FIELDS = ("title_exact", "body_exact")
 _CHECK_EVERY = 4096  # candidates between two looks at the clock
 _MEMO_KEPT = 512
+_SEGMENTS_KEPT = 256
+
+_segment_words: dict = {}
+_segment_lock = threading.Lock()
+
+
+def segment_words(reader) -> dict[str, frozenset]:
+    """The words of each exact field in one segment, read once per segment (segments never
+    change); {} for a reader that is not a single segment."""
+    if not reader.is_atomic():
+        return {}
+    key = reader.segment().segment_id()
+    words = _segment_words.get(key)
+    if words is None:
+        words = {f: frozenset(t.decode("utf-8") for t in reader.lexicon(f)) for f in EXACT_FIELDS}
+        with _segment_lock:
+            if len(_segment_words) >= _SEGMENTS_KEPT:
+                _segment_words.pop(next(iter(_segment_words)))
+            _segment_words[key] = words
+    return words
+
+
+class WordsQuery(wq.Query):
+    """Any of `words` in any of `fields`, each word scored as a Term. Per segment only the words
+    that segment holds become matchers, in a tree of unions that scoring.py reads in numpy
+    (Whoosh's own long OR looks every word up in every segment, then preloads one score() call
+    per document)."""
+
+    def __init__(self, fields, words, boost: float = 1.0):
+        self.fields, self.words, self.boost = tuple(fields), tuple(words), boost
+
+    def __eq__(self, other):
+        return type(other) is type(self) and (self.fields, self.words, self.boost) == (
+            other.fields,
+            other.words,
+            other.boost,
+        )
+
+    def __hash__(self):
+        return hash((self.fields, self.words, self.boost))
+
+    def __repr__(self):
+        return f"WordsQuery({self.fields!r}, {len(self.words)} words)"
+
+    def field(self):
+        return self.fields[0] if len(self.fields) == 1 else None
+
+    def terms(self, phrases=False):
+        return ((f, w) for w in self.words for f in self.fields)
+
+    def estimate_size(self, ixreader):
+        return ixreader.doc_count_all()  # an overestimate is allowed; looking every word up is not
+
+    def normalize(self):
+        return self
+
+    def matcher(self, searcher, context=None):
+        present = segment_words(searcher.reader())
+        terms = [
+            wq.Term(f, w, boost=self.boost)
+            for w in self.words
+            for f in self.fields
+            if not present or w in present[f]
+        ]
+        if not terms:
+            return NullMatcher()
+        return (terms[0] if len(terms) == 1 else DefaultOr(terms)).matcher(searcher, context)
 
 
 class Lexicon:
@@ -32,8 +104,9 @@ class Lexicon:
     @cached_property
     def words(self) -> list[str]:
         found = set()
-        for fieldname in EXACT_FIELDS:
-            found.update(term.decode("utf-8") for term in self._reader.lexicon(fieldname))
+        for leaf, _ in self._reader.leaf_readers():
+            for words in segment_words(leaf).values():
+                found.update(words)
         return sorted(found)
 
     @cached_property

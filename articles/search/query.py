@@ -16,12 +16,14 @@ from functools import lru_cache
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.query.compound import DefaultOr
 
 from articles.facet_registry import FACETS
 
 from . import highlight as hl
 from . import index, names, scoring, syntax
 from .budget import SearchBudget, SearchTooSlow
+from .expansion import WordsQuery
 from .facets import UNDATED, DateHistogram, FacetCount, FacetTables, tables_for
 from .schema import EXACT, STEMMED, fold_word
 
@@ -155,7 +157,7 @@ class _Compiler:
         parts = [p for p in (self.compile(c) for c in node.children) if p[0] is not None]
         if len(parts) <= 1:
             return parts[0] if parts else (None, None)
-        return wq.Or([q for q, _ in parts]), "any of: " + " / ".join(_grouped(t) for _, t in parts)
+        return _any(q for q, _ in parts), "any of: " + " / ".join(_grouped(t) for _, t in parts)
 
     def _and(self, node: syntax.And):
         parts = [(c, *self.compile(c)) for c in node.children]
@@ -171,15 +173,15 @@ class _Compiler:
 
 
 def _any(queries):
+    """Any of the queries. Always a tree of unions, which scoring.py reads in numpy: on a segment
+    of fewer than 5,000 documents Whoosh's Or preloads one score() call per document instead."""
     queries = list(queries)
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
+    return queries[0] if len(queries) == 1 else DefaultOr(queries)
 
 
 def _words_query(fields, words: list[str]):
     """Any of these words in any of these fields (NullQuery for none)."""
-    if not words:
-        return wq.NullQuery
-    return _any(wq.Term(f, word) for word in words for f in fields)
+    return WordsQuery(fields, words) if words else wq.NullQuery
 
 
 def _grouped(text: str) -> str:
