@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 
 import numpy as np
+from rapidfuzz.distance import Indel, Levenshtein
 from whoosh import query as wq
 from whoosh.query.compound import DefaultOr
 
@@ -422,9 +423,12 @@ def _suggestion(searcher, req: SearchRequest, parsed: syntax.Query, total: int) 
         candidates = [
             candidate
             for maxdist, prefix in attempts
-            for candidate in corrector.suggest(word, limit=3, maxdist=maxdist, prefix=prefix)
+            for candidate in corrector.suggest(word, limit=5, maxdist=maxdist, prefix=prefix)
             if reader.doc_frequency("body_exact", candidate) > max(frequency, 1) * 3
         ]
+        # Closest first; among equals, the one keeping most of the letters in order ("tarrif":
+        # "tariff" before "tariq", both two edits away).
+        candidates.sort(key=lambda c: (Levenshtein.distance(word, c), Indel.distance(word, c)))
         for candidate in dict.fromkeys(candidates):
             if tries >= SUGGESTION_TRIES:
                 break
