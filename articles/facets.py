@@ -1,4 +1,5 @@
-"""Facets of a search, one class per facet type behind one interface (after Datasette's facets.py).
+"""Facets of a search, one class per facet type behind one interface (after Datasette's facets.py):
+Facet for the value facets listed in articles/facet_registry.py, DateFacet for the date chart.
 
 `Facet.facet_results(result)` turns the search package's counts into FacetValues: each carries
 its value, label, count, whether it is selected or excluded, and the URLs that toggle and
@@ -109,7 +110,7 @@ class Facet:
         return [v for v in values if v.value in found or wanted in names.normalise(v.label)]
 
 
-VALUE_FACETS = {spec.name: spec for spec in FACETS}
+VALUE_FACETS = {spec.name: spec for spec in FACETS}  # the facets with a "more" page, by URL name
 
 
 @dataclasses.dataclass
