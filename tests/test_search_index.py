@@ -195,7 +195,7 @@ def test_bulk_update_with_two_processes_replaces_existing_documents():
     assert search(SearchRequest(q="wheat")).total == 0
 
 
-@pytest.mark.django_db(transaction=True)  # each thread reads the names with its own connection
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # threads: own connections
 def test_threads_search_while_the_index_changes():
     index_named([doc(i, "wheat") for i in range(1, 51)])
     errors, totals = [], []

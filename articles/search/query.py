@@ -134,6 +134,7 @@ class _Compiler:
         return q, f"{word} or a spelling within {node.distance} letter{'s' * (node.distance > 1)}"
 
     def _fieldvalue(self, node: syntax.FieldValue):
+        self.budget.check_time(f"{node.field}:{node.text}")  # matching by part reads every name
         book = self.book[node.field]
         ids = self.tables.fields[node.field].indexed(book.ids_matching(node.text))
         if not ids:
