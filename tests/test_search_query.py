@@ -150,6 +150,12 @@ def test_person_field_ignores_case_and_accepts_part_of_a_name(seeds):
     assert "no such person" in result.understood
 
 
+def test_a_term_that_matches_nothing_makes_its_and_match_nothing(seeds):
+    assert ids_for("pakistan")
+    for q in ("pakistan person:nobody", "pakistan xqzvwk~1", "pakistan xqzv*", "pakistan xq?zv"):
+        assert ids_for(q) == [], q
+
+
 def test_topic_and_source_fields(seeds):
     assert set(ids_for("topic:trade")) == {d.id for d in seeds if "Trade" in d.topics}
     source = seeds[-1].source

@@ -47,8 +47,9 @@ def segment_words(reader) -> dict[str, frozenset]:
 
 
 class WordsQuery(wq.Query):
-    """Any of `words` in any of `fields`, each word scored as a Term. Per segment only the words
-    that segment holds become matchers, in a tree of unions that scoring.py reads in numpy
+    """Any of `words` in any of `fields`, each word scored as a Term; no words: nothing (unlike
+    Whoosh's NullQuery, which an AND drops as if absent). Per segment only the words that segment
+    holds (of an exact field) become matchers, in a tree of unions that scoring.py reads in numpy
     (Whoosh's own long OR looks every word up in every segment, then preloads one score() call
     per document)."""
 
@@ -86,7 +87,7 @@ class WordsQuery(wq.Query):
             wq.Term(f, w, boost=self.boost)
             for w in self.words
             for f in self.fields
-            if not present or w in present[f]
+            if f not in present or w in present[f]
         ]
         if not terms:
             return NullMatcher()

@@ -123,28 +123,35 @@ class _Compiler:
         else:
             words = self.tables.lexicon.wildcard(text, self.budget)
             reading = f"words like “{text}”{where}"
-        return _words_query(fields, self.budget.take(node.text, words)), reading
+        kept = self.budget.take(node.text, words)
+        return (WordsQuery(fields, kept), reading) if kept or not words else (None, None)
 
     def _fuzzy(self, node: syntax.Fuzzy):
         word = fold_word(node.text.lower())
         fields = ("title_exact",) if node.field else ("title_exact", "body_exact")
         self.budget.check_time(f"{node.text}~{node.distance}")
         words = self.tables.lexicon.fuzzy(word, node.distance)
-        q = _words_query(fields, self.budget.take(f"{node.text}~{node.distance}", words))
-        return q, f"{word} or a spelling within {node.distance} letter{'s' * (node.distance > 1)}"
+        kept = self.budget.take(f"{node.text}~{node.distance}", words)
+        if words and not kept:
+            return None, None  # left out: the budget says so
+        reading = f"{word} or a spelling within {node.distance} letter{'s' * (node.distance > 1)}"
+        return WordsQuery(fields, kept), reading
 
     def _fieldvalue(self, node: syntax.FieldValue):
         self.budget.check_time(f"{node.field}:{node.text}")  # matching by part reads every name
         book = self.book[node.field]
         ids = self.tables.fields[node.field].indexed(book.ids_matching(node.text))
         if not ids:
-            return wq.NullQuery, f"{node.field} is “{node.text}” (no such {node.field} in the archive)"
+            nothing = WordsQuery((node.field,), ())
+            return nothing, f"{node.field} is “{node.text}” (no such {node.field} in the archive)"
         ids = self.budget.take(f"{node.field}:{node.text}", ids)
+        if not ids:
+            return None, None  # left out: the budget says so
         shown = sorted(book.name(i) or str(i) for i in ids)
         reading = " or ".join(shown[:NAMES_SHOWN])
         if len(shown) > NAMES_SHOWN:
             reading = f"{', '.join(shown[:NAMES_SHOWN])} or {len(shown) - NAMES_SHOWN:,} more"
-        return _any(wq.Term(node.field, str(i)) for i in ids), f"{node.field} is {reading}"
+        return WordsQuery((node.field,), [str(i) for i in ids]), f"{node.field} is {reading}"
 
     def _datespan(self, node: syntax.DateSpan):
         start = datetime.combine(node.start or date.min, time.min)
@@ -179,11 +186,6 @@ def _any(queries):
     of fewer than 5,000 documents Whoosh's Or preloads one score() call per document instead."""
     queries = list(queries)
     return queries[0] if len(queries) == 1 else DefaultOr(queries)
-
-
-def _words_query(fields, words: list[str]):
-    """Any of these words in any of these fields (NullQuery for none)."""
-    return WordsQuery(fields, words) if words else wq.NullQuery
 
 
 def _grouped(text: str) -> str:
