@@ -25,6 +25,10 @@ class SearchBudget:
     # field and segment: about 0.1-0.5 ms on Reuters-21578 (bench/search_hostile.py).
     max_expanded_terms = 300
     max_term_expansion = 100
+    # Edits a fuzzy term may allow by the length of its word (as Elasticsearch's AUTO): none below
+    # 3 letters, where "aa~2" would be every word of up to four letters, one below 6, else two.
+    fuzzy_one_edit_from = 3
+    fuzzy_two_edits_from = 6
     # Wall-clock seconds for one search, parsing to the last match counted.
     seconds = 1.0
 
@@ -37,11 +41,21 @@ class SearchBudget:
         self.expanded = 0
         self._cut: list[tuple[str, int]] = []  # (term, words kept)
         self._dropped: list[str] = []
+        self._narrowed: list[str] = []  # fuzzy terms allowed fewer edits
 
     def check_time(self, part: str) -> None:
         """Raise SearchTooSlow when the search is past its deadline."""
         if time.monotonic() > self.deadline:
             raise SearchTooSlow(part)
+
+    def fuzzy_distance(self, part: str, word: str, distance: int) -> int:
+        """The edits a fuzzy term may allow: at most `distance`, fewer for a short word."""
+        allowed = (
+            0 if len(word) < self.fuzzy_one_edit_from else 1 if len(word) < self.fuzzy_two_edits_from else 2
+        )
+        if allowed < distance:
+            self._narrowed.append(part)
+        return min(allowed, distance)
 
     def take(self, part: str, words: list) -> list:
         """The expansion of one term (closest words first) within what remains of the budget."""
@@ -63,12 +77,25 @@ class SearchBudget:
             "Give more letters to narrow it."
             for part, kept in self._cut
         ]
-        if self._dropped:
-            named = ", ".join(f"“{part}”" for part in self._dropped[:5])
-            more = f" and {len(self._dropped) - 5:,} more" if len(self._dropped) > 5 else ""
+        if self._narrowed:
             sentences.append(
-                f"{named}{more} {'were' if len(self._dropped) > 1 else 'was'} left out: the query's fuzzy, "
-                f"wildcard and prefix terms already matched {self.max_expanded_terms:,} words. "
+                f"{_named(self._narrowed)} {_were(self._narrowed)} searched with fewer spelling variations: "
+                f"a fuzzy word allows one from {self.fuzzy_one_edit_from} letters and two from "
+                f"{self.fuzzy_two_edits_from}."
+            )
+        if self._dropped:
+            sentences.append(
+                f"{_named(self._dropped)} {_were(self._dropped)} left out: the query's fuzzy, wildcard "
+                f"and prefix terms already matched {self.max_expanded_terms:,} words. "
                 "Give more letters, or fewer such terms."
             )
         return sentences
+
+
+def _named(parts: list[str]) -> str:
+    named = ", ".join(f"“{part}”" for part in parts[:5])
+    return named + (f" and {len(parts) - 5:,} more" if len(parts) > 5 else "")
+
+
+def _were(parts: list[str]) -> str:
+    return "were" if len(parts) > 1 else "was"

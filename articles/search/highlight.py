@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache
 from whoosh.lang.porter2 import stem
 
 from . import syntax
+from .budget import SearchBudget
 from .schema import EXACT, STEMMED, WORD_RE, fold, fold_word
 
 CONTEXT_BEFORE = 60  # characters shown before the first match of a snippet
@@ -67,7 +68,12 @@ def terms_of(parsed: syntax.Query) -> Terms:
             terms.patterns.append(re.compile(pattern + "$"))
             terms.pattern_texts.append(text)
         elif isinstance(node, syntax.Fuzzy):
-            terms.fuzzy.append((fold_word(node.text.lower()), node.distance))
+            word = fold_word(node.text.lower())
+            distance = SearchBudget().fuzzy_distance(node.text, word, node.distance)  # as searched
+            if distance:
+                terms.fuzzy.append((word, distance))
+            else:
+                terms.words.add(word)
     return terms
 
 

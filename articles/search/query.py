@@ -129,12 +129,16 @@ class _Compiler:
     def _fuzzy(self, node: syntax.Fuzzy):
         word = fold_word(node.text.lower())
         fields = ("title_exact",) if node.field else ("title_exact", "body_exact")
-        self.budget.check_time(f"{node.text}~{node.distance}")
-        words = self.tables.lexicon.fuzzy(word, node.distance)
-        kept = self.budget.take(f"{node.text}~{node.distance}", words)
+        part = f"{node.text}~{node.distance}"
+        self.budget.check_time(part)
+        distance = self.budget.fuzzy_distance(part, word, node.distance)
+        if distance == 0:
+            return WordsQuery(fields, [word]), f"exactly “{word}”"
+        words = self.tables.lexicon.fuzzy(word, distance)
+        kept = self.budget.take(part, words)
         if words and not kept:
             return None, None  # left out: the budget says so
-        reading = f"{word} or a spelling within {node.distance} letter{'s' * (node.distance > 1)}"
+        reading = f"{word} or a spelling within {distance} letter{'s' * (distance > 1)}"
         return WordsQuery(fields, kept), reading
 
     def _fieldvalue(self, node: syntax.FieldValue):
