@@ -111,3 +111,13 @@ def test_every_endpoint_answers_hostile_queries(client, lexicon_archive):
         for path in ("/", "/api/search", "/feed.atom", "/export.csv", "/facets/person/"):
             response = client.get(path, {"q": q})
             assert response.status_code == 200, (path, q[:20])
+
+
+def test_spelling_suggestions_stop_at_the_time_budget(lexicon_archive, settings, caplog):
+    settings.ARCHIVE_SEARCH_BUDGET = {"seconds": 0}
+    with caplog.at_level(logging.WARNING):
+        result = search(SearchRequest(q="wheet"))
+    assert (result.total, result.suggestion) == (0, "")
+    assert not [r for r in caplog.records if "suggestion failed" in r.getMessage()]
+    settings.ARCHIVE_SEARCH_BUDGET = {}
+    assert search(SearchRequest(q="wheet")).suggestion == "wheat"

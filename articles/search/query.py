@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
+from time import monotonic
 
 import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
@@ -406,8 +407,11 @@ def _match_forgiving(searcher, req: SearchRequest, limit: int | None) -> _Matche
     return matches
 
 
-def _count(searcher, req: SearchRequest, text: str) -> int:
-    return len(_match(searcher, req, syntax.parse(text), 1, SearchBudget()).docnums)
+def _count(searcher, req: SearchRequest, text: str, deadline: float) -> int:
+    """How many articles `text` finds with the request's filters, by `deadline` (SearchTooSlow)."""
+    budget = SearchBudget()
+    budget.deadline = min(budget.deadline, deadline)
+    return len(_match(searcher, req, syntax.parse(text), 1, budget).docnums)
 
 
 def _suggestion(searcher, req: SearchRequest, parsed: syntax.Query, total: int) -> str:
@@ -417,6 +421,8 @@ def _suggestion(searcher, req: SearchRequest, parsed: syntax.Query, total: int) 
     reader = searcher.reader()
     corrector = searcher.corrector("body_exact")
     text, best, tries = parsed.text, total, 0
+    # All the tries together get half a search's time: a suggestion is a courtesy.
+    deadline = monotonic() + SearchBudget().seconds / 2
     nodes = [n for n, negated in syntax.walk(parsed.tree) if not negated and isinstance(n, syntax.Word)]
     for node in sorted(nodes, key=lambda n: n.start, reverse=True):  # later spans first: offsets hold
         if not node.text.isalpha() or len(node.text) < 3:
@@ -441,7 +447,10 @@ def _suggestion(searcher, req: SearchRequest, parsed: syntax.Query, total: int) 
                 break
             tries += 1
             respelled = text[: node.start] + candidate + text[node.end :]
-            found = _count(searcher, req, respelled)
+            try:
+                found = _count(searcher, req, respelled, deadline)
+            except SearchTooSlow:
+                return text if best > total else ""
             if found > best:
                 text, best = respelled, found
                 break
