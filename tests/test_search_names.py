@@ -185,3 +185,13 @@ def test_accents_are_forgiven_in_names_everywhere(client):
     assert search_ids(persons=["amelie durand"]) == {article.pk}
     more = client.get("/facets/person/", {"contains": "AMELIE"})
     assert [v.value for v in more.context["values"]] == ["Amélie Durand"]
+
+
+def test_a_name_as_written_picks_its_own_row_before_names_that_differ_in_accents():
+    accented = make_article("One", people=["José López"])
+    plain = make_article("Two", people=["Jose Lopez"])
+    index_all()
+    assert search_ids(persons=["José López"]) == {accented.pk}
+    assert search_ids(persons=["Jose Lopez"]) == {plain.pk}
+    assert search_ids(persons=["jose lopez"]) == {accented.pk, plain.pk}
+    assert search_ids(q='person:"jose lopez"') == {accented.pk, plain.pk}

@@ -30,11 +30,13 @@ class FacetNames:
     """The names of one facet's values."""
 
     names: dict[int, str] = field(default_factory=dict)  # id -> display name
+    by_display: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # as written
     by_name: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # normalised
     by_alias: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, row_id: int, name: str, spellings=()) -> None:
         self.names[row_id] = name
+        self.by_display[name].append(row_id)
         self.by_name[normalise(name)].append(row_id)
         for spelling in spellings:
             if spelling:
@@ -44,7 +46,11 @@ class FacetNames:
         return self.names.get(row_id)
 
     def ids_named(self, text: str) -> list[int]:
-        """The rows whose name is `text`; failing that, those it is another spelling of."""
+        """The rows whose name is `text` exactly as written; failing that, ignoring case and
+        accents ("José López" and "Jose Lopez" may be two rows); failing that, the rows it is
+        another spelling of."""
+        if exact := self.by_display.get(str(text).strip()):
+            return sorted(set(exact))
         key = normalise(text)
         return sorted(set(self.by_name.get(key) or self.by_alias.get(key) or ()))
 
