@@ -1,4 +1,5 @@
-"""Facets of a search, one class per facet type behind one interface (after Datasette's facets.py).
+"""Facets of a search, one class per facet type behind one interface (after Datasette's facets.py):
+Facet for the value facets listed in articles/facet_registry.py, DateFacet for the date chart.
 
 `Facet.facet_results(result)` turns the search package's counts into FacetValues: each carries
 its value, label, count, whether it is selected or excluded, and the URLs that toggle and
@@ -10,6 +11,8 @@ import dataclasses
 import datetime
 import functools
 
+from articles.facet_registry import FACETS, FacetSpec
+from articles.search import names
 from articles.urlstate import SearchState
 
 TOP_VALUES = 10
@@ -51,20 +54,16 @@ class FacetResults:
 
 
 class Facet:
-    """A facet over one repeatable filter parameter (`person`, and `person_not` to exclude)."""
+    """A facet over one repeatable filter parameter (`person`, and `person_not` to exclude),
+    described by its FacetSpec in articles/facet_registry.py."""
 
-    name = ""
-    title = ""
-    singular = ""
-
-    def __init__(self, state: SearchState, path: str = "/", more_path: str = ""):
+    def __init__(self, spec: FacetSpec, state: SearchState, path: str = "/", more_path: str = ""):
+        self.spec = spec
+        self.name, self.title, self.singular = spec.name, spec.label, spec.singular
+        self.exclude_param = spec.exclude_param
         self.state = state
         self.path = path
         self.more_path = more_path
-
-    @property
-    def exclude_param(self) -> str:
-        return f"{self.name}_not"
 
     def url(self, state: SearchState) -> str:
         return self.path + state.query_string()
@@ -100,26 +99,18 @@ class Facet:
             excluded=value in getattr(self.state, self.exclude_param),
         )
 
-
-class PersonFacet(Facet):
-    name = "person"
-    title = "People"
-    singular = "Person"
-
-
-class TopicFacet(Facet):
-    name = "topic"
-    title = "Topics"
-    singular = "Topic"
+    def containing(self, values: list[FacetValue], text: str) -> list[FacetValue]:
+        """The values whose name, or another spelling of it (an alias, a name merged into it, a
+        source's domain), contains `text`, ignoring case and accents."""
+        if not text.strip():
+            return values
+        book = names.current()[self.name]
+        found = {book.name(i) for i in book.ids_containing(text)}
+        wanted = names.normalise(text)
+        return [v for v in values if v.value in found or wanted in names.normalise(v.label)]
 
 
-class SourceFacet(Facet):
-    name = "source"
-    title = "Sources"
-    singular = "Source"
-
-
-VALUE_FACETS = {cls.name: cls for cls in (PersonFacet, TopicFacet, SourceFacet)}
+VALUE_FACETS = {spec.name: spec for spec in FACETS}  # the facets with a "more" page, by URL name
 
 
 @dataclasses.dataclass
@@ -236,7 +227,7 @@ def _month_end(day: datetime.date) -> datetime.date:
 
 def value_facets(state: SearchState, path: str, more_path_for) -> list[Facet]:
     """The person, topic and source facets for a page; `more_path_for(name)` gives each "more" page."""
-    return [cls(state, path, more_path_for(name)) for name, cls in VALUE_FACETS.items()]
+    return [Facet(spec, state, path, more_path_for(spec.name)) for spec in FACETS]
 
 
 @dataclasses.dataclass
@@ -251,14 +242,14 @@ def active_filters(state: SearchState, path: str = "/") -> list[ActiveFilter]:
     filters = []
     if state.q:
         filters.append(ActiveFilter("Query", state.q, path + state.replace(q="").query_string()))
-    for name, cls in VALUE_FACETS.items():
-        kind = cls.singular
+    for spec in FACETS:
+        name, kind, exclude = spec.name, spec.singular, spec.exclude_param
         for value in getattr(state, name):
             filters.append(ActiveFilter(kind, value, path + state.removing(name, value).query_string()))
-        for value in getattr(state, f"{name}_not"):
+        for value in getattr(state, exclude):
             filters.append(
                 ActiveFilter(
-                    f"Not {kind.lower()}", value, path + state.removing(f"{name}_not", value).query_string()
+                    f"Not {kind.lower()}", value, path + state.removing(exclude, value).query_string()
                 )
             )
     if state.date_from or state.date_to:

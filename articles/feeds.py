@@ -7,6 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
 from articles.api import error_response
+from articles.facet_registry import FACETS
 from articles.search import query
 from articles.urlstate import BadParameter, SearchState
 from articles.views.data import articles_in_order
@@ -61,9 +62,9 @@ class SearchFeed(Feed):
 def describe(state: SearchState) -> str:
     """The search in a few words: “tariff” · person: Ishaq Dar · 2025-01-01 to 2025-12-31."""
     parts = [f"“{state.q}”"] if state.q else []
-    for name in ("person", "topic", "source"):
-        parts += [f"{name}: {v}" for v in getattr(state, name)]
-        parts += [f"not {name}: {v}" for v in getattr(state, f"{name}_not")]
+    for spec in FACETS:
+        parts += [f"{spec.name}: {v}" for v in getattr(state, spec.name)]
+        parts += [f"not {spec.name}: {v}" for v in getattr(state, spec.exclude_param)]
     if state.date_from or state.date_to:
         parts.append(f"{state.date_from or '…'} to {state.date_to or '…'}")
     if state.undated:

@@ -12,6 +12,7 @@ class Source(models.Model):
 
     domain = models.CharField(max_length=255, unique=True)
     name = models.CharField(max_length=255, blank=True, help_text="Display name; the domain when empty.")
+    changed = models.DateTimeField(auto_now=True, db_index=True)  # the search's names cache reads it
 
     class Meta:
         ordering = ["domain"]
@@ -35,6 +36,7 @@ class Person(SlugFromName, models.Model):
     name = models.CharField(max_length=200, unique=True, help_text="Canonical full name, without titles.")
     slug = models.SlugField(max_length=200, unique=True)
     created = models.DateTimeField(auto_now_add=True)
+    changed = models.DateTimeField(auto_now=True, db_index=True)  # the search's names cache reads it
 
     class Meta:
         ordering = ["name"]
@@ -52,6 +54,7 @@ class PersonAlias(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200, unique=True)
+    changed = models.DateTimeField(auto_now=True, db_index=True)  # the search's names cache reads it
 
     class Meta:
         ordering = ["name"]
@@ -93,6 +96,7 @@ class Topic(SlugFromName, models.Model):
         "Empty: the topic is only assigned by hand.",
     )
     case_sensitive = models.BooleanField(default=False)
+    changed = models.DateTimeField(auto_now=True, db_index=True)  # the search's names cache reads it
 
     class Meta:
         ordering = ["name"]

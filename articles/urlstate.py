@@ -10,19 +10,23 @@ import datetime
 import functools
 from urllib.parse import quote_plus
 
+from articles.facet_registry import FACETS
 from articles.search.query import SearchRequest
 
 PAGE_SIZE = 20
-SORTS = {"relevance": "relevance", "newest": "newest first", "oldest": "oldest first"}
+SORTS = {
+    "relevance": "relevance",
+    "newest": "newest first",
+    "oldest": "oldest first",
+    "added": "recently added",
+}
 
-# Repeatable filter parameters: the URL name, and the SearchRequest field it feeds.
+# Repeatable filter parameters (articles/facet_registry.py): the URL name, and the SearchRequest
+# field it feeds. Their values are display names, so that a permalink reads as it searches.
 FILTERS = {
-    "person": "persons",
-    "person_not": "persons_not",
-    "topic": "topics",
-    "topic_not": "topics_not",
-    "source": "sources",
-    "source_not": "sources_not",
+    param: field
+    for spec in FACETS
+    for param, field in ((spec.name, spec.request_field), (spec.exclude_param, spec.exclude_field))
 }
 # The longest page number a URL may ask for; anything beyond is certainly out of range.
 MAX_PAGE = 100_000

@@ -124,6 +124,7 @@ def load_archive(corpus: Path, rebuild: bool) -> tuple[int, float]:
 def build_datasette_db(rebuild: bool) -> None:
     """The same articles for Datasette: one table with JSON arrays for people and topics, FTS5."""
     from articles import indexing
+    from articles.search import names
 
     if DATASETTE_DB.exists() and not rebuild:
         return
@@ -133,6 +134,7 @@ def build_datasette_db(rebuild: bool) -> None:
         "CREATE TABLE articles (id INTEGER PRIMARY KEY, title TEXT, body TEXT, published TEXT, "
         "year INTEGER, source TEXT, persons TEXT, topics TEXT)"
     )
+    book = names.current()
     db.executemany(
         "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -142,9 +144,9 @@ def build_datasette_db(rebuild: bool) -> None:
                 d.body,
                 d.published.isoformat() if d.published else None,
                 d.published.year if d.published else None,
-                d.source,
-                json.dumps(d.persons),
-                json.dumps(d.topics),
+                book["source"].name(d.source) if d.source else "",
+                json.dumps([book["person"].name(i) for i in d.persons]),
+                json.dumps([book["topic"].name(i) for i in d.topics]),
             )
             for d in indexing.iter_documents()
         ),

@@ -9,7 +9,10 @@ import pytest
 
 from articles.search import index
 from articles.search.query import SearchRequest, iter_ids, search
+from tests.search_support import index_named
 from tests.test_search_query import seed_documents
+
+pytestmark = pytest.mark.django_db
 
 PEOPLE = ["Ann Lee", "Bo Chen", "Cy Dorr", "Di Eve", "Ed Fry"]
 TOPICS = ["Trade", "Energy", "Security", "Health"]
@@ -40,7 +43,7 @@ def synthetic_documents(count=120, seed=7) -> list[index.IndexDocument]:
 @pytest.fixture
 def docs():
     docs = synthetic_documents()
-    index.add_or_update(docs)
+    index_named(docs)
     return docs
 
 
@@ -117,7 +120,7 @@ def test_hits_and_facet_counts_equal_brute_force(docs, req):
 
 def test_seed_facets_equal_brute_force(seeds_dir):
     seeds = seed_documents(seeds_dir)
-    index.add_or_update(seeds)
+    index_named(seeds)
     result = search(SearchRequest(q="pakistan"))
     matching = [d for d in seeds if d.id in set(iter_ids(SearchRequest(q="pakistan")))]
     assert {f.value: f.count for f in result.facets["person"]} == Counter(
@@ -165,7 +168,7 @@ def test_histogram_follows_the_query(docs):
 
 
 def test_undated_only_and_no_dates_at_all():
-    index.add_or_update([index.IndexDocument(1, "A", "wheat", None, [], [], "", "s")])
+    index_named([index.IndexDocument(1, "A", "wheat", None, [], [], "", "s")])
     result = search(SearchRequest(q="wheat"))
     assert result.dates.buckets == [] and result.dates.undated == 1
     assert search(SearchRequest(q="wheat", date_from=date(2020, 1, 1))).total == 0
@@ -174,8 +177,8 @@ def test_undated_only_and_no_dates_at_all():
 
 def test_tables_line_up_across_segments_and_deletions():
     docs = synthetic_documents(count=150, seed=11)
-    index.add_or_update(docs[:60])
-    index.add_or_update(docs[60:], procs=2, multisegment=True)  # more segments
+    index_named(docs[:60])
+    index_named(docs[60:], procs=2, multisegment=True)  # more segments
     index.remove([d.id for d in docs[::10]])
     with index.searcher() as searcher:
         assert len(searcher.reader().leaf_readers()) > 1

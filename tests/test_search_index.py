@@ -9,9 +9,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from articles.search import index, merging, parallel, schema
 from articles.search.query import SearchRequest, search
+from tests.search_support import index_named
+
+pytestmark = pytest.mark.django_db
 
 
 def doc(id, body="wheat harvest", stamp="v1", published=None, **extra):
@@ -32,8 +36,8 @@ def test_index_is_created_on_first_use(index_dir):
 
 
 def test_add_or_update_replaces_by_id():
-    assert index.add_or_update([doc(1, "wheat"), doc(2, "barley")]) == 2
-    index.add_or_update([doc(1, "maize", stamp="v2")])
+    assert index_named([doc(1, "wheat"), doc(2, "barley")]) == 2
+    index_named([doc(1, "maize", stamp="v2")])
     assert index.doc_count() == 2
     assert found("wheat") == set()
     assert found("maize") == {1}
@@ -42,13 +46,13 @@ def test_add_or_update_replaces_by_id():
 
 def test_bulk_add_with_two_processes():
     docs = [doc(i, f"grain report {i}") for i in range(1, 301)]
-    assert index.add_or_update(docs, procs=2, multisegment=True) == 300
+    assert index_named(docs, procs=2, multisegment=True) == 300
     assert index.doc_count() == 300
     assert search(SearchRequest(q="grain")).total == 300
 
 
 def test_remove_counts_what_was_there():
-    index.add_or_update([doc(1), doc(2), doc(3)])
+    index_named([doc(1), doc(2), doc(3)])
     assert index.remove([2, 3, 99]) == 2
     assert index.remove([]) == 0
     assert index.indexed_stamps() == {1: "v1"}
@@ -56,23 +60,23 @@ def test_remove_counts_what_was_there():
 
 
 def test_searcher_sees_updates_made_after_it_opened():
-    index.add_or_update([doc(1)])
+    index_named([doc(1)])
     assert search(SearchRequest(q="wheat")).total == 1
-    index.add_or_update([doc(2)])
+    index_named([doc(2)])
     assert search(SearchRequest(q="wheat")).total == 2
     index.remove([1])
     assert [hit.id for hit in search(SearchRequest(q="wheat")).hits] == [2]
 
 
 def test_facets_follow_updates_of_metadata():
-    index.add_or_update([doc(1, persons=["Ann Lee"], published=None)])
+    index_named([doc(1, persons=["Ann Lee"], published=None)])
     assert search(SearchRequest()).facets["person"][0].value == "Ann Lee"
-    index.add_or_update([doc(1, persons=["Bo Chen"])])
+    index_named([doc(1, persons=["Bo Chen"])])
     assert [f.value for f in search(SearchRequest()).facets["person"]] == ["Bo Chen"]
 
 
 def test_rebuild_swaps_in_a_new_directory(index_dir):
-    index.add_or_update([doc(1, "wheat"), doc(2, "wheat")])
+    index_named([doc(1, "wheat"), doc(2, "wheat")])
     before = index.current_dir()
     assert found("wheat") == {1, 2}
     assert index.rebuild([doc(3, "wheat"), doc(4, "rice")]) == 2
@@ -89,7 +93,7 @@ def test_rebuild_swaps_in_a_new_directory(index_dir):
 
 
 def test_failed_rebuild_leaves_the_live_index_alone(index_dir):
-    index.add_or_update([doc(1, "wheat")])
+    index_named([doc(1, "wheat")])
     live = index.current_dir()
 
     def broken():
@@ -104,7 +108,7 @@ def test_failed_rebuild_leaves_the_live_index_alone(index_dir):
 
 
 def test_schema_version_mismatch_asks_for_a_rebuild():
-    index.add_or_update([doc(1)])
+    index_named([doc(1)])
     assert not index.needs_rebuild()
     (index.current_dir() / index.VERSION_FILE).write_text(f"{schema.SCHEMA_VERSION - 1}\n")
     assert index.needs_rebuild()
@@ -113,17 +117,17 @@ def test_schema_version_mismatch_asks_for_a_rebuild():
 
 
 def test_writer_lock_held_elsewhere_raises_index_busy():
-    index.add_or_update([doc(1)])
+    index_named([doc(1)])
     with index.writer():
         with pytest.raises(index.IndexBusy, match="try again"):
-            index.add_or_update([doc(2)], timeout=0.2)
+            index_named([doc(2)], timeout=0.2)
         with pytest.raises(index.IndexBusy):
             index.remove([1], timeout=0.1)
-    assert index.add_or_update([doc(2)], timeout=0.2) == 1
+    assert index_named([doc(2)], timeout=0.2) == 1
 
 
 def test_rebuild_holds_the_lock_so_concurrent_writes_wait_or_fail():
-    index.add_or_update([doc(1)])
+    index_named([doc(1)])
     started, release, outcome = threading.Event(), threading.Event(), {}
 
     def slow_docs():
@@ -136,66 +140,64 @@ def test_rebuild_holds_the_lock_so_concurrent_writes_wait_or_fail():
     rebuilder.start()
     started.wait(5)
     with pytest.raises(index.IndexBusy):
-        index.add_or_update([doc(3)], timeout=0.1)
+        index_named([doc(3)], timeout=0.1)
     release.set()
     rebuilder.join(10)
     assert outcome["n"] == 2
-    index.add_or_update([doc(3)], timeout=1)
+    index_named([doc(3)], timeout=1)
     assert index.indexed_stamps().keys() == {1, 2, 3}
 
 
 def test_error_inside_the_writer_is_raised_as_itself_and_nothing_is_committed():
-    index.add_or_update([doc(1)])
+    index_named([doc(1)])
     with pytest.raises(ValueError, match="bad document"):
         with index.writer() as w:
             w.update_document(**index.document_fields(doc(2)))
             raise ValueError("bad document")
     assert index.indexed_stamps() == {1: "v1"}
-    assert index.add_or_update([doc(3)], timeout=0.2) == 1  # the lock was released
+    assert index_named([doc(3)], timeout=0.2) == 1  # the lock was released
 
 
 def test_missing_generation_directory_is_recreated_empty():
-    index.add_or_update([doc(1)])
+    index_named([doc(1)])
     live = index.current_dir()
     for path in live.iterdir():
         path.unlink()
     live.rmdir()
     assert index.doc_count() == 0
     assert index.needs_rebuild() is False
-    index.add_or_update([doc(2)])
+    index_named([doc(2)])
     assert index.indexed_stamps() == {2: "v1"}
 
 
 def test_generation_without_table_of_contents_is_recreated():
-    index.add_or_update([doc(1)])
+    index_named([doc(1)])
     for path in index.current_dir().glob("*.toc"):
         path.unlink()
-    index.add_or_update([doc(2)])
+    index_named([doc(2)])
     assert index.indexed_stamps() == {2: "v1"}
 
 
-def test_document_fields_keep_names_and_dates():
-    fields = index.document_fields(
-        index.IndexDocument(
-            7, "T", "B", date(2025, 8, 6), ["Ishaq Dar", "Dar, Ishaq"], ["Trade"], "dawn.com", "x"
-        )
-    )
-    assert fields["person"] == "Ishaq Dar,Dar  Ishaq"
+def test_document_fields_hold_row_ids_not_names_and_dates():
+    fields = index.document_fields(index.IndexDocument(7, "T", "B", date(2025, 8, 6), [3, 12], [5], 9, "x"))
+    assert (fields["person"], fields["topic"], fields["source"]) == ("3,12", "5", "9")
     assert fields["date"].isoformat() == "2025-08-06T00:00:00"
     assert "date" not in index.document_fields(doc(8))
+    assert index.document_fields(doc(8))["source"] == ""
 
 
 def test_bulk_update_with_two_processes_replaces_existing_documents():
-    index.add_or_update([doc(1, "wheat", stamp="old")])
+    index_named([doc(1, "wheat", stamp="old")])
     docs = [doc(1, "maize", stamp="new")] + [doc(i, "grain") for i in range(2, 200)]
-    index.add_or_update(docs, procs=2, multisegment=True)
+    index_named(docs, procs=2, multisegment=True)
     assert index.doc_count() == 199
     assert index.indexed_stamps()[1] == "new"
     assert search(SearchRequest(q="wheat")).total == 0
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # threads: own connections
 def test_threads_search_while_the_index_changes():
-    index.add_or_update([doc(i, "wheat") for i in range(1, 51)])
+    index_named([doc(i, "wheat") for i in range(1, 51)])
     errors, totals = [], []
 
     def reader():
@@ -204,12 +206,14 @@ def test_threads_search_while_the_index_changes():
                 totals.append(search(SearchRequest(q="wheat")).total)
         except Exception as exc:  # collected: an exception in a thread would not fail the test
             errors.append(exc)
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=reader) for _ in range(4)]
     for thread in threads:
         thread.start()
     for batch in range(51, 71, 5):
-        index.add_or_update([doc(i, "wheat") for i in range(batch, batch + 5)])
+        index_named([doc(i, "wheat") for i in range(batch, batch + 5)])
     for thread in threads:
         thread.join(30)
     assert errors == []
@@ -219,7 +223,7 @@ def test_threads_search_while_the_index_changes():
 
 def test_one_article_commits_are_merged_by_tier_so_segments_stay_few():
     for n in range(1, 31):
-        index.add_or_update([doc(n)])
+        index_named([doc(n)])
     assert index.doc_count() == 30
     assert index.segment_count() <= merging.MERGE_FACTOR
     assert search(SearchRequest(q="wheat")).total == 30
@@ -229,7 +233,7 @@ def test_a_small_commit_never_merges_more_than_its_bound(monkeypatch):
     monkeypatch.setattr(merging, "EDIT_MERGE_MAX_DOCS", 5)
     full_tier = merging.MERGE_FACTOR
     for n in range(1, full_tier + 2):
-        index.add_or_update([doc(n)])
+        index_named([doc(n)])
     # A full tier of one-document segments, more documents than the bound: kept.
     assert index.segment_count() == full_tier + 1
 
@@ -263,7 +267,7 @@ def test_cancelling_a_parallel_writer_stops_its_processes_and_keeps_nothing():
         raise RuntimeError("the run failed")
     assert not any(task.is_alive() for task in tasks)
     assert index.doc_count() == 0
-    assert index.add_or_update([doc(1)]) == 1  # the lock was released
+    assert index_named([doc(1)]) == 1  # the lock was released
 
 
 def test_a_commit_fails_when_a_sub_writer_failed_and_loses_nothing_committed_before():
@@ -274,7 +278,7 @@ def test_a_commit_fails_when_a_sub_writer_failed_and_loses_nothing_committed_bef
             bulk.add(doc(i) for i in range(251, 501))
             bulk.writer.add_document(no_such_field="fails in the sub-writer that indexes it")
     assert index.doc_count() == 250
-    assert index.add_or_update([doc(501)]) == 1  # the lock was released
+    assert index_named([doc(501)]) == 1  # the lock was released
     assert index.doc_count() == 251
 
 

@@ -2,12 +2,15 @@
 small synthetic sets."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from articles.search import index
-from articles.search.query import SearchRequest, iter_ids, more_like_this, search
+from articles.search.query import SearchRequest, highlight, iter_ids, more_like_this, search
+from tests.search_support import index_named
+
+pytestmark = pytest.mark.django_db
 
 KNOWN_PEOPLE = ("Ishaq Dar", "Marco Rubio", "Donald Trump", "Asim Munir", "Muhammad Aurangzeb")
 HEADER_DATE = re.compile(r"^\s*date (\d{4})-(\d\d)-(\d\d)\s")
@@ -38,8 +41,10 @@ def seed_documents(seeds_dir) -> list[index.IndexDocument]:
     return docs
 
 
-def doc(id, title="", body="", published=None, persons=(), topics=(), source=""):
-    return index.IndexDocument(id, title, body, published, list(persons), list(topics), source, f"s{id}")
+def doc(id, title="", body="", published=None, persons=(), topics=(), source="", added=None):
+    return index.IndexDocument(
+        id, title, body, published, list(persons), list(topics), source, f"s{id}", added
+    )
 
 
 def ids_for(q="", **kwargs) -> list[int]:
@@ -53,7 +58,7 @@ def texts_containing(docs, *words) -> set[int]:
 @pytest.fixture
 def seeds(seeds_dir):
     docs = seed_documents(seeds_dir)
-    index.add_or_update(docs)
+    index_named(docs)
     return docs
 
 
@@ -67,7 +72,7 @@ def ships():
         doc(5, body="Two ships collided."),
         doc(6, body="Nothing about boats here."),
     ]
-    index.add_or_update(docs)
+    index_named(docs)
     return docs
 
 
@@ -89,7 +94,7 @@ def test_singular_finds_plural_on_the_seeds(seeds):
 
 
 def test_phrase_is_exact_and_adjacent():
-    index.add_or_update(
+    index_named(
         [
             doc(1, body="They signed a trade deal in July."),
             doc(2, body="The deal covers trade in minerals."),
@@ -121,7 +126,7 @@ def test_parentheses_group(seeds):
 
 
 def test_title_field_and_title_weight():
-    index.add_or_update(
+    index_named(
         [
             doc(1, title="Markets", body="Grain prices and the tariff on steel were discussed today."),
             doc(
@@ -143,6 +148,12 @@ def test_person_field_ignores_case_and_accepts_part_of_a_name(seeds):
     result = search(SearchRequest(q="person:nobody"))
     assert result.total == 0
     assert "no such person" in result.understood
+
+
+def test_a_term_that_matches_nothing_makes_its_and_match_nothing(seeds):
+    assert ids_for("pakistan")
+    for q in ("pakistan person:nobody", "pakistan xqzvwk~1", "pakistan xqzv*", "pakistan xq?zv"):
+        assert ids_for(q) == [], q
 
 
 def test_topic_and_source_fields(seeds):
@@ -179,7 +190,7 @@ def test_understood_reads_the_query_in_plain_words(seeds):
 
 
 def test_empty_query_with_filters_lists_newest_first():
-    index.add_or_update(
+    index_named(
         [
             doc(1, body="a", published=date(2024, 1, 5), persons=["Ann Lee"]),
             doc(2, body="b", published=date(2025, 3, 1), persons=["Ann Lee"]),
@@ -193,24 +204,27 @@ def test_empty_query_with_filters_lists_newest_first():
     assert result.total == 3
 
 
+ADDED = [datetime(2026, 1, d, tzinfo=UTC) for d in (5, 1, 3, 9, 2)]
+
+
 @pytest.mark.parametrize(
     "sort, expected",
-    [("newest", [3, 1, 2, 4]), ("oldest", [2, 1, 3, 4])],
+    [
+        # Undated articles by the day they were added (5: added 2026-01-02, after every date).
+        ("newest", [5, 3, 1, 2, 4]),
+        ("oldest", [2, 1, 3, 5, 4]),
+        ("added", [1, 3, 5, 2, 4]),
+    ],
 )
-def test_date_sorts_put_undated_last(sort, expected):
-    index.add_or_update(
-        [
-            doc(1, body="wheat", published=date(2024, 5, 1)),
-            doc(2, body="wheat", published=date(2023, 1, 1)),
-            doc(3, body="wheat", published=date(2025, 2, 2)),
-            doc(4, body="wheat"),
-        ]
-    )
+def test_date_sorts_place_undated_articles_by_the_day_they_were_added(sort, expected):
+    dates = {1: date(2024, 5, 1), 2: date(2023, 1, 1), 3: date(2025, 2, 2)}
+    added = {1: ADDED[0], 2: ADDED[1], 3: ADDED[2], 5: ADDED[4]}  # 4: never added (an older index)
+    index_named([doc(i, body="wheat", published=dates.get(i), added=added.get(i)) for i in range(1, 6)])
     assert ids_for("wheat", sort=sort) == expected
 
 
 def test_paging_gives_exact_totals_and_disjoint_pages():
-    index.add_or_update([doc(i, body=f"grain report number {i} " + "grain " * (i % 7)) for i in range(1, 48)])
+    index_named([doc(i, body=f"grain report number {i} " + "grain " * (i % 7)) for i in range(1, 48)])
     everything = list(iter_ids(SearchRequest(q="grain")))
     pages = [search(SearchRequest(q="grain", page=p, page_size=20)) for p in (1, 2, 3, 4)]
     assert all(page.total == 47 for page in pages)
@@ -225,7 +239,7 @@ def test_tied_scores_page_in_one_stable_order():
     # on; five better ones, indexed last, come first.
     tied = [doc(i, body="wheat harvest") for i in range(1, 21)]
     better = [doc(i, body="wheat wheat harvest") for i in range(21, 26)]
-    index.add_or_update([*tied, *better, doc(99, body="barley")])
+    index_named([*tied, *better, doc(99, body="barley")])
     everything = list(iter_ids(SearchRequest(q="wheat")))
     pages = [search(SearchRequest(q="wheat", page=p, page_size=10)) for p in (1, 2, 3)]
     assert [h.id for page in pages for h in page.hits] == everything
@@ -244,6 +258,58 @@ def test_suggestion_for_a_misspelling(seeds):
     assert result.suggestion == "tariffs"
     assert search(SearchRequest(q=result.suggestion)).total > 0
     assert search(SearchRequest(q="pakistan")).suggestion == ""
+
+
+@pytest.fixture
+def airline_news():
+    docs = [
+        doc(1, body="Ryanair ordered jets from Boeing."),
+        doc(2, body="The tariff on steel rose."),
+        doc(3, body="Tariq spoke about the weather."),
+        *[doc(i, body=f"Being here, the minister said, is part {i} of the story.") for i in range(4, 12)],
+        doc(12, body="Ryanair is being sold, being told."),
+        *[doc(i, body=f"Tariq and Tarik went to Lahore, part {i}.") for i in range(13, 20)],
+        *[doc(i, body=f"Ryanair flights were cancelled, part {i}.") for i in range(20, 24)],
+    ]
+    index_named(docs)
+
+
+def test_did_you_mean_never_offers_a_spelling_that_finds_less(airline_news):
+    # "tariff india" finds nothing; "tariq india" would find nothing either: no suggestion.
+    assert search(SearchRequest(q="tariff india")).suggestion == ""
+    # A query with a hit keeps the words the index knows, though "being" is far more common.
+    result = search(SearchRequest(q="ryanair boeing"))
+    assert result.total == 1
+    assert result.suggestion == ""
+
+
+def test_did_you_mean_offers_a_spelling_that_finds_more(airline_news):
+    result = search(SearchRequest(q="ryanaer"))
+    assert result.total == 0
+    assert result.suggestion == "ryanair"
+    assert search(SearchRequest(q=result.suggestion)).total > result.total
+
+
+def test_accents_are_forgiven_but_phrases_stay_exact_about_word_forms():
+    index_named(
+        [
+            doc(1, body="Amélie Durand flew to São Paulo on Monday."),
+            doc(2, body="Sao Paulo traffic was heavy."),
+            doc(3, body="The São Paulos of this world."),
+            doc(4, body="Nothing here."),
+        ]
+    )
+    assert set(ids_for("amelie")) == {1}
+    assert set(ids_for("AMÉLIE")) == {1}
+    assert set(ids_for('"sao paulo"')) == {1, 2}  # not 3: "paulos" is another word form
+    assert set(ids_for('"são paulo"')) == {1, 2}
+    assert set(ids_for("amel*")) == {1}
+    assert set(ids_for("amelia~")) == {1}
+    for q in ("amelie", '"sao paulo"'):
+        marked = highlight(q, "Amélie Durand flew to São Paulo.")
+        assert "<mark>" in marked
+    assert highlight("amelie", "Amélie Durand") == "<mark>Amélie</mark> Durand"
+    assert highlight('"sao paulo"', "to São Paulo.") == "to <mark>São Paulo</mark>."
 
 
 MALFORMED = [
@@ -307,9 +373,7 @@ def test_a_query_whoosh_rejects_is_searched_as_words(seeds, monkeypatch):
 
 
 def test_more_like_this_finds_related_articles(seeds):
-    index.add_or_update(
-        [doc(99, title="Cricket", body="The cricket match ended in a draw at Lord's ground.")]
-    )
+    index_named([doc(99, title="Cricket", body="The cricket match ended in a draw at Lord's ground.")])
     similar = more_like_this(1, limit=3)
     assert 1 not in similar
     assert 99 not in similar
@@ -319,7 +383,7 @@ def test_more_like_this_finds_related_articles(seeds):
 
 @pytest.mark.parametrize("q", ["", "-barley", "date:[2020-01-01 to *]", "person:lee"])
 def test_queries_without_words_to_rank_list_newest_first(q):
-    index.add_or_update(
+    index_named(
         [
             doc(1, body="wheat", published=date(2024, 1, 5), persons=["Ann Lee"]),
             doc(2, body="wheat", published=date(2025, 3, 1), persons=["Ann Lee"]),
@@ -342,7 +406,7 @@ def test_odd_paging_values_are_bounded(seeds, page, page_size, expected_page, ex
 
 
 def test_each_hit_carries_its_own_people_topics_and_source():
-    index.add_or_update(
+    index_named(
         [
             doc(1, "Wheat talks", "wheat", None, ["Zia Khan", "Ann Lee"], ["Trade", "Grain"], "reuters.com"),
             doc(2, "Wheat prices", "wheat wheat", persons=["Bo Chan"]),

@@ -5,9 +5,13 @@ from datetime import date
 import numpy as np
 import pytest
 
-from articles.search import index, scoring, syntax
+from articles.search import index, names, scoring, syntax
+from articles.search.budget import SearchBudget
 from articles.search.facets import tables_for
 from articles.search.query import SearchRequest, _collect, _Compiler, search
+from tests.search_support import index_named
+
+pytestmark = pytest.mark.django_db
 
 WORDS = ("wheat", "barley", "harvest", "grain", "export", "prices", "rain", "farmers")
 
@@ -47,11 +51,15 @@ def whoosh_matches(matcher) -> tuple[np.ndarray, np.ndarray]:
     ],
 )
 def test_collected_scores_are_whoosh_scores_across_segments_and_deletions(q, vectorised):
-    index.add_or_update(documents("first"))
-    index.add_or_update(documents("second")[::2])  # a second segment; half the first one deleted
+    index_named(documents("first"))
+    index_named(documents("second")[::2])  # a second segment; half the first one deleted
     with index.searcher() as searcher:
         assert searcher.reader().has_deletions()
-        query = _Compiler(tables_for(searcher)).compile(syntax.parse(q).tree)[0].normalize()
+        query = (
+            _Compiler(tables_for(searcher), names.current(), SearchBudget())
+            .compile(syntax.parse(q).tree)[0]
+            .normalize()
+        )
         context = searcher.context()
         expected_ids, expected_scores = [], []
         for subsearcher, offset in searcher.leaf_searchers():
@@ -61,7 +69,7 @@ def test_collected_scores_are_whoosh_scores_across_segments_and_deletions(q, vec
                 assert (got_ids.tolist(), got_scores.tolist()) == (ids.tolist(), scores.tolist())
             expected_ids += (ids + offset).tolist()
             expected_scores += scores.tolist()
-        ids, scores = _collect(searcher, query, scored=True)
+        ids, scores = _collect(searcher, query, scored=True, budget=SearchBudget())
         assert ids.tolist() == expected_ids
         assert scores.tolist() == expected_scores  # equal, not merely close
         assert len(ids) > 0
@@ -70,8 +78,8 @@ def test_collected_scores_are_whoosh_scores_across_segments_and_deletions(q, vec
 def test_an_exclusion_removes_every_article_with_the_word():
     # Whoosh 2.7.5's own AndNotMatcher let an article with "barley" through on this very index
     # (second segment, a union with an empty title side); the numpy path takes the set difference.
-    index.add_or_update(documents("first"))
-    index.add_or_update(documents("second")[::2])
+    index_named(documents("first"))
+    index_named(documents("second")[::2])
     expected = {
         d.id
         for d in documents("")
@@ -84,8 +92,10 @@ def test_an_exclusion_removes_every_article_with_the_word():
 
 
 def test_a_phrase_is_left_to_whoosh():
-    index.add_or_update(documents("first"))
+    index_named(documents("first"))
     with index.searcher() as searcher:
-        query = _Compiler(tables_for(searcher)).compile(syntax.parse('"wheat report"').tree)[0]
+        query = _Compiler(tables_for(searcher), names.current(), SearchBudget()).compile(
+            syntax.parse('"wheat report"').tree
+        )[0]
         with pytest.raises(scoring.Unsupported):
             scoring.matches(query.normalize().matcher(searcher, searcher.context()), searcher)

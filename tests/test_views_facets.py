@@ -9,7 +9,8 @@ import pytest
 
 from articles import charts
 from articles.charts import histogram_svg
-from articles.facets import DateFacet, PersonFacet, SourceFacet, active_filters
+from articles.facet_registry import BY_NAME
+from articles.facets import DateFacet, Facet, active_filters
 from articles.search.facets import DateHistogram, FacetCount
 from articles.search.query import SearchResult
 from articles.urlstate import SearchState
@@ -24,7 +25,9 @@ def result(**facets) -> SearchResult:
 
 
 def test_values_carry_count_state_and_urls():
-    facet = PersonFacet(SearchState(q="oil")).facet_results(result(person=[("Ann", 5), ("Bob", 2)]))
+    facet = Facet(BY_NAME["person"], SearchState(q="oil")).facet_results(
+        result(person=[("Ann", 5), ("Bob", 2)])
+    )
     ann = facet.values[0]
     assert (ann.value, ann.label, ann.count, ann.selected, ann.excluded) == ("Ann", "Ann", 5, False, False)
     assert ann.toggle_url == "/?q=oil&person=Ann"
@@ -32,13 +35,15 @@ def test_values_carry_count_state_and_urls():
 
 
 def test_a_selected_value_without_matches_still_shows_so_it_can_be_removed():
-    facet = PersonFacet(SearchState(person=("Zed",))).facet_results(result(person=[("Ann", 5)]))
+    facet = Facet(BY_NAME["person"], SearchState(person=("Zed",))).facet_results(result(person=[("Ann", 5)]))
     assert [(v.value, v.count, v.selected) for v in facet.values] == [("Zed", 0, True), ("Ann", 5, False)]
     assert facet.values[0].toggle_url == "/"
 
 
 def test_excluded_values_are_listed_apart_with_a_link_to_include_them_again():
-    facet = SourceFacet(SearchState(source_not=("x.com",))).facet_results(result(source=[("y.com", 3)]))
+    facet = Facet(BY_NAME["source"], SearchState(source_not=("x.com",))).facet_results(
+        result(source=[("y.com", 3)])
+    )
     assert [v.value for v in facet.values] == ["y.com"]
     assert [(v.value, v.excluded, v.exclude_url) for v in facet.excluded] == [("x.com", True, "/")]
 
@@ -46,13 +51,15 @@ def test_excluded_values_are_listed_apart_with_a_link_to_include_them_again():
 @pytest.mark.parametrize("limit, shown, truncated", [(2, 2, True), (5, 3, False), (None, 3, False)])
 def test_top_values_are_cut_at_the_limit_and_say_so(limit, shown, truncated):
     counts = result(person=[("A", 3), ("B", 2), ("C", 1)])
-    facet = PersonFacet(SearchState(), more_path="/facets/person/").facet_results(counts, limit=limit)
+    facet = Facet(BY_NAME["person"], SearchState(), more_path="/facets/person/").facet_results(
+        counts, limit=limit
+    )
     assert (len(facet.values), facet.truncated) == (shown, truncated)
     assert facet.more_url == "/facets/person/"
 
 
 def test_a_missing_facet_comes_back_as_a_sentence_not_an_exception():
-    facet = PersonFacet(SearchState()).facet_results(result())
+    facet = Facet(BY_NAME["person"], SearchState()).facet_results(result())
     assert facet.values == [] and "not available" in facet.error
 
 

@@ -1,5 +1,5 @@
 """What the archive's admin pages share: per-row counts, plurals, filter ids, bulk history, and
-how renaming or deleting what articles are linked to reaches the index."""
+how deleting what articles are linked to reaches the index."""
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
@@ -9,7 +9,6 @@ from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 
 from articles import curation
-from articles.indexing import queue_reindex
 
 
 def count_of(model, field, **filters):
@@ -72,16 +71,9 @@ def confirmation_page(modeladmin, request, template, *, title, action, **context
 
 
 class LinkedToArticles:
-    """For the admins of people, topics and sources, whose names the index holds for every article
-    linked to them: a rename reindexes those articles, and a delete removes the links and reindexes
-    them (articles.curation)."""
-
-    label_fields = ("name",)  # the fields the index's label is made of
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if change and set(self.label_fields) & set(form.changed_data):
-            queue_reindex(curation.article_ids(self.model.objects.filter(pk=form.instance.pk)))
+    """For the admins of people, topics and sources. The index holds their ids, not their names,
+    so a rename reindexes nothing (the search looks names up); a delete removes the links and
+    reindexes the articles that had them (articles.curation)."""
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, self.model.objects.filter(pk=obj.pk))

@@ -117,7 +117,6 @@ class TopicAdmin(LinkedToArticles, admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(LinkedToArticles, admin.ModelAdmin):
-    label_fields = ("name", "domain")  # a source without a name is known by its domain
     list_display = ["domain", "name", "article_count"]
     search_fields = ["domain", "name"]
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from .expansion import Lexicon
 from .schema import FACET_FIELDS
 
 UNDATED = -1
@@ -22,7 +23,7 @@ _MICROSECONDS_PER_DAY = 86_400 * 10**6
 
 @dataclass
 class FacetCount:
-    value: str
+    value: str  # display name
     count: int
 
 
@@ -34,61 +35,58 @@ class DateHistogram:
 
 
 class FacetField:
-    """One multi-valued facet as (document, value) pairs; labels are the values' display names."""
+    """One multi-valued facet as (document, value) pairs; the values are row ids (see
+    articles/facet_registry.py), named by search/names.py."""
 
     def __init__(self, reader, fieldname: str, doc_count: int):
         self.doc_count = doc_count
-        self.labels: list[str] = []
-        docs, values = [], []
-        for value_id, term in enumerate(reader.lexicon(fieldname)):
-            self.labels.append(term.decode("utf-8"))
+        value_ids, docs, values = [], [], []
+        for position, term in enumerate(reader.lexicon(fieldname)):
+            try:
+                value_ids.append(int(term))
+            except ValueError:
+                value_ids.append(-1)  # not an id: an index from before SCHEMA_VERSION 2
             postings = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int32)
             docs.append(postings)
-            values.append(np.full(len(postings), value_id, dtype=np.int32))
+            values.append(np.full(len(postings), position, dtype=np.int32))
+        self.value_ids = np.array(value_ids, dtype=np.int64)  # position -> row id
         self.entry_doc = np.concatenate(docs) if docs else np.zeros(0, np.int32)
         self.entry_value = np.concatenate(values) if values else np.zeros(0, np.int32)
-        self._lower = [label.lower() for label in self.labels]
-        self._index = {label: i for i, label in enumerate(self.labels)}
+        self._position = {int(v): i for i, v in enumerate(value_ids)}
         # The same pairs grouped by document, for reading the values of a page of hits.
         by_doc = np.argsort(self.entry_doc, kind="stable")
         self._doc_values = self.entry_value[by_doc]
         self._doc_starts = np.searchsorted(self.entry_doc[by_doc], np.arange(doc_count + 1))
 
-    def labels_of(self, docnum: int) -> list[str]:
-        """The display names one document carries, sorted."""
+    def ids_of(self, docnum: int) -> list[int]:
+        """The row ids one document carries."""
         values = self._doc_values[self._doc_starts[docnum] : self._doc_starts[docnum + 1]]
-        return sorted(self.labels[v] for v in values)
+        return [int(self.value_ids[v]) for v in values]
 
-    def mask_any(self, labels: list[str]) -> np.ndarray:
-        """Documents carrying at least one of `labels` (exact display names)."""
-        wanted = [self._index[label] for label in labels if label in self._index]
+    def indexed(self, ids) -> list[int]:
+        """Those of `ids` that some document carries."""
+        return [i for i in ids if i in self._position]
+
+    def mask_any(self, ids) -> np.ndarray:
+        """Documents carrying at least one of the row ids."""
+        wanted = [self._position[i] for i in ids if i in self._position]
         mask = np.zeros(self.doc_count, dtype=bool)
         if wanted:
             mask[self.entry_doc[np.isin(self.entry_value, wanted)]] = True
         return mask
 
-    def counts(self, doc_mask: np.ndarray) -> list[FacetCount]:
-        """Value counts over the documents in `doc_mask`, largest first, then by name."""
-        if not len(self.labels):
+    def counts(self, doc_mask: np.ndarray) -> list[tuple[int, int]]:
+        """(row id, count) of every value over the documents in `doc_mask`, unordered."""
+        if not len(self.value_ids):
             return []
-        counts = np.bincount(self.entry_value[doc_mask[self.entry_doc]], minlength=len(self.labels))
+        counts = np.bincount(self.entry_value[doc_mask[self.entry_doc]], minlength=len(self.value_ids))
         nonzero = np.flatnonzero(counts)
-        order = sorted(nonzero, key=lambda i: (-counts[i], self._lower[i]))
-        return [FacetCount(self.labels[i], int(counts[i])) for i in order]
-
-    def labels_matching(self, text: str) -> list[str]:
-        """Display names equal to `text` ignoring case; failing that, the names that contain its
-        words in order ("dar" finds "Ishaq Dar")."""
-        wanted = " ".join(text.lower().split())
-        exact = [self.labels[i] for i, low in enumerate(self._lower) if low == wanted]
-        if exact or not wanted:
-            return exact
-        padded = f" {wanted} "
-        return [self.labels[i] for i, low in enumerate(self._lower) if padded in f" {' '.join(low.split())} "]
+        return list(zip(self.value_ids[nonzero].tolist(), counts[nonzero].tolist(), strict=True))
 
 
 class FacetTables:
-    """Per-document arrays for one reader: live flag, article id, date (ordinal or UNDATED), facets."""
+    """Per-document arrays for one reader: live flag, article id, date (ordinal or UNDATED), when it
+    was added (seconds since the epoch, 0 when unknown), facets, and the words of the lexicon."""
 
     def __init__(self, reader):
         n = reader.doc_count_all()
@@ -107,7 +105,10 @@ class FacetTables:
         calendar = [date.fromordinal(int(day)) for day in unique_days]
         self.years[dated] = np.array([d.year for d in calendar], dtype=np.int64)[inverse]
         self.months[dated] = np.array([d.year * 12 + d.month - 1 for d in calendar], dtype=np.int64)[inverse]
+        added = np.fromiter(_column(reader, "added", 0), dtype=np.uint64, count=n)
+        self.added = np.where(added >= 2**63, 0, added).astype(np.int64)  # Whoosh's "missing" is the top
         self.fields = {name: FacetField(reader, fieldname, n) for name, fieldname in FACET_FIELDS.items()}
+        self.lexicon = Lexicon(reader)
 
     def date_mask(self, date_from: date | None, date_to: date | None, undated: bool) -> np.ndarray | None:
         """Documents dated within [date_from, date_to]; with `undated`, undated documents too (alone,

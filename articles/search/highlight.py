@@ -1,7 +1,8 @@
 """Highlighting from the text the caller passes in (the database body; the index stores no body).
 
 The terms come from the parsed query: plain words match every word form (same stem), exact phrases
-and quoted words match exactly, prefixes and fuzzy terms as written. Everything outside <mark> is
+and quoted words match exactly, prefixes and fuzzy terms as written; accents are folded on both
+sides, as the index folds them ("amelie" marks "Amélie"). Everything outside <mark> is
 HTML-escaped, so the result is safe to mark safe.
 """
 
@@ -14,7 +15,8 @@ from functools import cached_property, lru_cache
 from whoosh.lang.porter2 import stem
 
 from . import syntax
-from .schema import EXACT, STEMMED, WORD_RE
+from .budget import SearchBudget
+from .schema import EXACT, STEMMED, WORD_RE, fold, fold_word
 
 CONTEXT_BEFORE = 60  # characters shown before the first match of a snippet
 _SPACES = re.compile(r"\s+")
@@ -61,12 +63,17 @@ def terms_of(parsed: syntax.Query) -> Terms:
             elif words:
                 terms.phrases.append(words)
         elif isinstance(node, syntax.Pattern):
-            text = node.text.lower()
+            text = fold_word(node.text.lower())
             pattern = re.escape(text).replace(r"\*", r"\w*").replace(r"\?", r"\w")
             terms.patterns.append(re.compile(pattern + "$"))
             terms.pattern_texts.append(text)
         elif isinstance(node, syntax.Fuzzy):
-            terms.fuzzy.append((node.text.lower(), node.distance))
+            word = fold_word(node.text.lower())
+            distance = SearchBudget().fuzzy_distance(node.text, word, node.distance)  # as searched
+            if distance:
+                terms.fuzzy.append((word, distance))
+            else:
+                terms.words.add(word)
     return terms
 
 
@@ -141,6 +148,7 @@ def match_spans(terms: Terms, text: str) -> list[tuple[int, int]]:
     if len(lowered) != len(text):  # lowercasing moved the offsets: compare token by token
         spans = _token_spans(terms, text)
     else:
+        lowered = fold(lowered)  # one character for one: the offsets hold
         # One regex finds the few tokens that can match (by their first letters); only those are
         # checked word by word.
         compiled = terms.compiled
@@ -160,7 +168,7 @@ def match_spans(terms: Terms, text: str) -> list[tuple[int, int]]:
 
 
 def _token_spans(terms: Terms, text: str) -> list[tuple[int, int]]:
-    tokens = [(m.start(), m.end(), m.group().lower()) for m in WORD_RE.finditer(text)]
+    tokens = [(m.start(), m.end(), fold_word(m.group().lower())) for m in WORD_RE.finditer(text)]
     spans = [(start, end) for start, end, word in tokens if _is_match(terms, word)]
     words = [t[2] for t in tokens]
     for phrase in terms.phrases:

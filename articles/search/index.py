@@ -40,14 +40,18 @@ PARALLEL_LIMIT_MB = 128
 
 @dataclass
 class IndexDocument:
+    """An article as the index sees it. People, topics and source are row ids, never names: a
+    rename changes no index document (articles/facet_registry.py)."""
+
     id: int
     title: str
     body: str
     published: date | None
-    persons: list[str] = field(default_factory=list)
-    topics: list[str] = field(default_factory=list)
-    source: str = ""
+    persons: list[int] = field(default_factory=list)
+    topics: list[int] = field(default_factory=list)
+    source: int | None = None
     stamp: str = ""
+    added: datetime | None = None  # when the archive stored it: the "recently added" order
 
 
 class IndexBusy(Exception):
@@ -181,9 +185,8 @@ def _day(value: date) -> datetime:
     return datetime(value.year, value.month, value.day)
 
 
-def _keywords(names: Iterable[str]) -> str:
-    # Commas separate the values; a comma inside a name would split it.
-    return ",".join(name.replace(",", " ").strip() for name in names if name and name.strip())
+def _keywords(ids: Iterable[int | None]) -> str:
+    return ",".join(str(int(i)) for i in ids if i is not None and i != "")
 
 
 def _key_terms(doc: IndexDocument) -> str:
@@ -206,6 +209,8 @@ def document_fields(doc: IndexDocument) -> dict:
     }
     if doc.published is not None:
         fields["date"] = _day(doc.published)
+    if doc.added is not None:
+        fields["added"] = max(int(doc.added.timestamp()), 0)
     return fields
 
 

@@ -2,7 +2,10 @@
 
 One pass over the matches (`_collect`) records every matching document number and its score; the
 page, the total, the facet counts and the date histogram all come from those arrays and from the
-per-index tables in facets.py, so nothing runs the query twice.
+per-index tables in facets.py, so nothing runs the query twice. Facet values are row ids in the
+index and names everywhere else: names.py turns one into the other. Every search runs within a
+SearchBudget (budget.py): expansions are cut and named, and a search out of time falls back to
+its plain words.
 """
 
 import logging
@@ -10,27 +13,33 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
+from time import monotonic
 
 import numpy as np
+from rapidfuzz.distance import Indel, Levenshtein
 from whoosh import query as wq
+from whoosh.query.compound import DefaultOr
+
+from articles.facet_registry import FACETS
 
 from . import highlight as hl
-from . import index, scoring, syntax
-from .facets import DateHistogram, FacetTables, tables_for
-from .schema import EXACT, STEMMED
+from . import index, names, scoring, syntax
+from .budget import SearchBudget, SearchTooSlow
+from .expansion import WordsQuery
+from .facets import UNDATED, DateHistogram, FacetCount, FacetTables, tables_for
+from .schema import EXACT, STEMMED, fold_word
 
 logger = logging.getLogger(__name__)
 
-SORTS = ("relevance", "newest", "oldest")
+# "newest"/"oldest": by date; an undated article by the day it was added, its latest possible
+# date. "added": the articles stored most recently first.
+SORTS = ("relevance", "newest", "oldest", "added")
 MAX_PAGE_SIZE = 200
 MAX_PAGE = 100_000
 SUGGEST_BELOW = 5  # offer "did you mean" when fewer hits than this
 RARE_WORD = 3  # only words in fewer articles than this get a spelling suggestion
-FACETS = (
-    ("person", "persons", "persons_not"),
-    ("topic", "topics", "topics_not"),
-    ("source", "sources", "sources_not"),
-)
+SUGGESTION_TRIES = 6  # spellings tried (one count each) before giving up
+NAMES_SHOWN = 3  # names in the reading of a field that matched several ("person is A, B, C or 4 more")
 
 
 @dataclass
@@ -54,7 +63,7 @@ class SearchRequest:
 class Hit:
     id: int
     score: float
-    persons: list[str] = field(default_factory=list)  # display names, sorted, as the index has them
+    persons: list[str] = field(default_factory=list)  # display names, sorted (names.py)
     topics: list[str] = field(default_factory=list)
     source: str = ""
 
@@ -74,10 +83,11 @@ class SearchResult:
 
 
 class _Compiler:
-    """Turns the syntax tree into a Whoosh query and a plain-words reading of it."""
+    """Turns the syntax tree into a Whoosh query and a plain-words reading of it; fuzzy, wildcard
+    and prefix terms become the words of the lexicon they stand for, within the budget."""
 
-    def __init__(self, tables: FacetTables):
-        self.tables = tables
+    def __init__(self, tables: FacetTables, book: names.NameBook, budget: SearchBudget):
+        self.tables, self.book, self.budget = tables, book, budget
 
     def compile(self, node) -> tuple:
         method = getattr(self, f"_{type(node).__name__.lower()}")
@@ -104,29 +114,53 @@ class _Compiler:
         return _any(wq.Phrase(f, words) for f in fields), f"the exact phrase “{' '.join(words)}”{where}"
 
     def _pattern(self, node: syntax.Pattern):
-        text = node.text.lower()
+        text = fold_word(node.text.lower())
         fields = ("title_exact",) if node.field else ("title_exact", "body_exact")
         where = " in the title" if node.field else ""
         if text.endswith("*") and "*" not in text[:-1] and "?" not in text:
             prefix = text[:-1]
-            return _any(wq.Prefix(f, prefix) for f in fields), f"words starting with “{prefix}”{where}"
-        return _any(wq.Wildcard(f, text) for f in fields), f"words like “{text}”{where}"
+            words = self.tables.lexicon.prefixed(prefix)
+            reading = f"words starting with “{prefix}”{where}"
+        else:
+            words = self.tables.lexicon.wildcard(text, self.budget)
+            reading = f"words like “{text}”{where}"
+        kept = self.budget.take(node.text, words)
+        return (WordsQuery(fields, kept), reading) if kept or not words else (None, None)
 
     def _fuzzy(self, node: syntax.Fuzzy):
-        word = node.text.lower()
+        word = fold_word(node.text.lower())
         fields = ("title_exact",) if node.field else ("title_exact", "body_exact")
-        q = _any(wq.FuzzyTerm(f, word, maxdist=node.distance, prefixlength=1) for f in fields)
-        return q, f"{word} or a spelling within {node.distance} letter{'s' * (node.distance > 1)}"
+        part = f"{node.text}~{node.distance}"
+        self.budget.check_time(part)
+        distance = self.budget.fuzzy_distance(part, word, node.distance)
+        if distance == 0:
+            return WordsQuery(fields, [word]), f"exactly “{word}”"
+        words = self.tables.lexicon.fuzzy(word, distance)
+        kept = self.budget.take(part, words)
+        if words and not kept:
+            return None, None  # left out: the budget says so
+        reading = f"{word} or a spelling within {distance} letter{'s' * (distance > 1)}"
+        return WordsQuery(fields, kept), reading
 
     def _fieldvalue(self, node: syntax.FieldValue):
-        labels = self.tables.fields[node.field].labels_matching(node.text)
-        if not labels:
-            return wq.NullQuery, f"{node.field} is “{node.text}” (no such {node.field} in the archive)"
-        return _any(wq.Term(node.field, label) for label in labels), f"{node.field} is {' or '.join(labels)}"
+        self.budget.check_time(f"{node.field}:{node.text}")  # matching by part reads every name
+        book = self.book[node.field]
+        ids = self.tables.fields[node.field].indexed(book.ids_matching(node.text))
+        if not ids:
+            nothing = WordsQuery((node.field,), ())
+            return nothing, f"{node.field} is “{node.text}” (no such {node.field} in the archive)"
+        ids = self.budget.take(f"{node.field}:{node.text}", ids)
+        if not ids:
+            return None, None  # left out: the budget says so
+        shown = sorted(book.name(i) or str(i) for i in ids)
+        reading = " or ".join(shown[:NAMES_SHOWN])
+        if len(shown) > NAMES_SHOWN:
+            reading = f"{', '.join(shown[:NAMES_SHOWN])} or {len(shown) - NAMES_SHOWN:,} more"
+        return WordsQuery((node.field,), [str(i) for i in ids]), f"{node.field} is {reading}"
 
     def _datespan(self, node: syntax.DateSpan):
-        start = datetime.combine(node.start, time.min) if node.start else None
-        end = datetime.combine(node.end, time.max) if node.end else None
+        start = datetime.combine(node.start or date.min, time.min)
+        end = datetime.combine(node.end or date.max, time.max)
         return wq.DateRange("date", start, end), _describe_dates(node.start, node.end)
 
     def _not(self, node: syntax.Not):
@@ -137,7 +171,7 @@ class _Compiler:
         parts = [p for p in (self.compile(c) for c in node.children) if p[0] is not None]
         if len(parts) <= 1:
             return parts[0] if parts else (None, None)
-        return wq.Or([q for q, _ in parts]), "any of: " + " / ".join(_grouped(t) for _, t in parts)
+        return _any(q for q, _ in parts), "any of: " + " / ".join(_grouped(t) for _, t in parts)
 
     def _and(self, node: syntax.And):
         parts = [(c, *self.compile(c)) for c in node.children]
@@ -153,8 +187,10 @@ class _Compiler:
 
 
 def _any(queries):
+    """Any of the queries. Always a tree of unions, which scoring.py reads in numpy: on a segment
+    of fewer than 5,000 documents Whoosh's Or preloads one score() call per document instead."""
     queries = list(queries)
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
+    return queries[0] if len(queries) == 1 else DefaultOr(queries)
 
 
 def _grouped(text: str) -> str:
@@ -162,6 +198,8 @@ def _grouped(text: str) -> str:
 
 
 def _describe_dates(start: date | None, end: date | None) -> str:
+    if not start and not end:
+        return "dated (any date)"
     if start and end and start == end:
         return f"dated {start.isoformat()}"
     if start and end and start.day == 1 and (end.month, end.day) == (start.month, _last_day(start)):
@@ -206,54 +244,64 @@ def describe(tree_text: str | None) -> str:
         return "all articles"
     if tree_text.startswith("not: "):
         return f"articles not containing {tree_text.removeprefix('not: ')}"
-    if tree_text.startswith(("person is", "topic is", "source is", "dated")):
+    if tree_text.startswith((*(f"{spec.name} is" for spec in FACETS), "dated")):
         return f"articles whose {tree_text}" if not tree_text.startswith("dated") else f"articles {tree_text}"
     return f"articles containing {tree_text}"
 
 
-def _filter_mask(req: SearchRequest, tables: FacetTables) -> np.ndarray:
+def _filter_mask(req: SearchRequest, tables: FacetTables, book: names.NameBook) -> np.ndarray:
+    """The documents the filters allow; filter values are names (or other spellings) of rows."""
     mask = tables.live.copy()
-    for name, wanted_attr, unwanted_attr in FACETS:
-        wanted, unwanted = getattr(req, wanted_attr) or [], getattr(req, unwanted_attr) or []
+    for spec in FACETS:
+        facet, field_names = tables.fields[spec.name], book[spec.name]
+        wanted, unwanted = getattr(req, spec.request_field) or [], getattr(req, spec.exclude_field) or []
         if wanted:
-            mask &= tables.fields[name].mask_any(list(wanted))
+            mask &= facet.mask_any({i for name in wanted for i in field_names.ids_named(name)})
         if unwanted:
-            mask &= ~tables.fields[name].mask_any(list(unwanted))
+            mask &= ~facet.mask_any({i for name in unwanted for i in field_names.ids_named(name)})
     dates = tables.date_mask(req.date_from, req.date_to, req.undated)
     if dates is not None:
         mask &= dates
     return mask
 
 
-def _collect(searcher, q, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
+def _collect(searcher, q, scored: bool, budget: SearchBudget) -> tuple[np.ndarray, np.ndarray | None]:
     """Every matching document number (and score), in one pass over each segment: with numpy
     where scoring.py can score the query exactly, else by walking Whoosh's matcher."""
     context = searcher.context()
     docnums, scores = [], []
     for subsearcher, offset in searcher.leaf_searchers():
+        budget.check_time("finding the matches")
         try:
             ids, weights = scoring.matches(q.matcher(subsearcher, context), subsearcher)
         except scoring.Unsupported:
-            ids, weights = _walk(q, subsearcher, context if scored else searcher.boolean_context(), scored)
+            boolean = context if scored else searcher.boolean_context()
+            ids, weights = _walk(q, subsearcher, boolean, scored, budget)
         docnums.append(ids + offset)
         scores.append(weights)
     docnums = np.concatenate(docnums) if docnums else np.zeros(0, np.int64)
     return docnums, (np.concatenate(scores) if scores else np.zeros(0)) if scored else None
 
 
-def _walk(q, subsearcher, context, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
+_WALK_CHECK = 4096  # documents between two looks at the clock
+
+
+def _walk(
+    q, subsearcher, context, scored: bool, budget: SearchBudget
+) -> tuple[np.ndarray, np.ndarray | None]:
     """The matches of one segment, one Whoosh call per document."""
     matcher = q.matcher(subsearcher, context)
-    if not scored:
-        return np.fromiter(matcher.all_ids(), dtype=np.int64), None
     ids, weights = [], []
     add_id, add_weight = ids.append, weights.append
     is_active, next_match, doc_id, score = matcher.is_active, matcher.next, matcher.id, matcher.score
     while is_active():
+        if len(ids) % _WALK_CHECK == 0:
+            budget.check_time("finding the matches")
         add_id(doc_id())
-        add_weight(score())
+        if scored:
+            add_weight(score())
         next_match()
-    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    return np.array(ids, dtype=np.int64), (np.array(weights, dtype=np.float64) if scored else None)
 
 
 def _order(docnums, scores, sort: str, tables: FacetTables, limit: int | None) -> np.ndarray:
@@ -266,9 +314,15 @@ def _order(docnums, scores, sort: str, tables: FacetTables, limit: int | None) -
             top = np.flatnonzero(scores >= boundary)
             return top[np.lexsort((docnums[top], -scores[top]))][:limit]
         return np.lexsort((docnums, -scores))
+    added = tables.added[docnums]
+    if sort == "added":
+        return np.lexsort((-docnums, -added))
     days = tables.days[docnums]
+    # An undated article is ordered by the day it was added: it cannot be newer than that.
+    added_days = added // 86_400 + date(1970, 1, 1).toordinal()
+    days = np.where(days == UNDATED, np.where(added > 0, added_days, UNDATED), days)
     if sort == "newest":
-        return np.lexsort((-docnums, -days))  # undated (-1) sorts last
+        return np.lexsort((-docnums, -days))  # never added nor dated (-1): last
     return np.lexsort((docnums, np.where(days < 0, np.iinfo(np.int64).max, days)))
 
 
@@ -277,17 +331,22 @@ class _Matches:
     docnums: np.ndarray  # in result order
     scores: np.ndarray | None
     tables: FacetTables
+    book: names.NameBook
     sort: str
     understood: str
     problems: list
 
 
-def _match(searcher, req: SearchRequest, parsed: syntax.Query, limit: int | None) -> _Matches:
+def _match(
+    searcher, req: SearchRequest, parsed: syntax.Query, limit: int | None, budget: SearchBudget
+) -> _Matches:
     tables = tables_for(searcher)
-    q, reading = _Compiler(tables).compile(parsed.tree) if parsed.tree is not None else (None, None)
-    mask = _filter_mask(req, tables)
+    book = names.current()
+    compiler = _Compiler(tables, book, budget)
+    q, reading = compiler.compile(parsed.tree) if parsed.tree is not None else (None, None)
+    mask = _filter_mask(req, tables, book)
     sort = req.sort if req.sort in SORTS else "relevance"
-    problems = list(parsed.problems)
+    problems = list(parsed.problems) + budget.problems
     if q is None and parsed.text:
         problems.append("Your query has no words that can be searched for, so every article is listed.")
     if sort == "relevance" and (q is None or not _has_text_terms(parsed)):
@@ -295,20 +354,20 @@ def _match(searcher, req: SearchRequest, parsed: syntax.Query, limit: int | None
     if q is None:
         docnums, scores = np.flatnonzero(mask), None
     else:
-        docnums, scores = _collect(searcher, q.normalize(), scored=sort == "relevance")
+        docnums, scores = _collect(searcher, q.normalize(), scored=sort == "relevance", budget=budget)
         keep = mask[docnums]
         docnums = docnums[keep]
         scores = scores[keep] if scores is not None else None
     order = _order(docnums, scores, sort, tables, limit)
     if limit is None or len(order) == len(docnums):
         docnums, scores = docnums[order], (scores[order] if scores is not None else None)
-        return _Matches(docnums, scores, tables, sort, describe(reading), problems)
+        return _Matches(docnums, scores, tables, book, sort, describe(reading), problems)
     # Only the top `limit` are ordered: keep every match (for totals and facets), page first.
     rest = np.ones(len(docnums), dtype=bool)
     rest[order] = False
     docnums = np.concatenate([docnums[order], docnums[rest]])
     scores = np.concatenate([scores[order], scores[rest]])
-    return _Matches(docnums, scores, tables, sort, describe(reading), problems)
+    return _Matches(docnums, scores, tables, book, sort, describe(reading), problems)
 
 
 def _has_text_terms(parsed: syntax.Query) -> bool:
@@ -321,45 +380,81 @@ def _plain_words(text: str) -> str:
 
 
 def _match_forgiving(searcher, req: SearchRequest, limit: int | None) -> _Matches:
-    """Run the query; if Whoosh rejects it, run its plain words instead and say so."""
+    """Run the query within its budget. If it fails (Whoosh rejects it, or it runs out of time),
+    run its plain words instead and say so; if even that fails, list what the filters allow."""
     parsed = syntax.parse(req.q)
+    budget = SearchBudget()
     try:
-        return _match(searcher, req, parsed, limit)
+        return _match(searcher, req, parsed, limit, budget)
+    except SearchTooSlow as slow:
+        logger.warning("Query %r ran out of time (%s).", parsed.text, slow.part)
+        message = (
+            f"Your query took longer than {budget.seconds:g} s ({slow.part}), so only its plain words "
+            "were searched; fuzzy, wildcard and prefix terms make a search slow."
+        )
     except Exception:
         logger.warning("Query %r failed; searching its plain words instead.", parsed.text, exc_info=True)
+        message = "Your query could not be run as written, so its words were searched instead."
+    # Plain words expand to nothing, so they cost what any ordinary query costs: no time limit.
     plain = syntax.parse(_plain_words(parsed.text))
-    matches = _match(searcher, req, plain, limit)
-    matches.problems.append("Your query could not be run as written, so its words were searched instead.")
+    try:
+        matches = _match(searcher, req, plain, limit, SearchBudget(seconds=float("inf")))
+    except Exception:
+        logger.warning("The plain words of %r failed too.", parsed.text, exc_info=True)
+        matches = _match(searcher, req, syntax.parse(""), limit, SearchBudget(seconds=float("inf")))
+        message = "Your query could not be run, so the articles your filters allow are listed."
+    matches.problems.append(message)
     return matches
 
 
-def _suggestion(searcher, parsed: syntax.Query) -> str:
-    """The query with each unknown or rare word replaced by a more frequent close spelling."""
+def _count(searcher, req: SearchRequest, text: str, deadline: float) -> int:
+    """How many articles `text` finds with the request's filters, by `deadline` (SearchTooSlow)."""
+    budget = SearchBudget()
+    budget.deadline = min(budget.deadline, deadline)
+    return len(_match(searcher, req, syntax.parse(text), 1, budget).docnums)
+
+
+def _suggestion(searcher, req: SearchRequest, parsed: syntax.Query, total: int) -> str:
+    """The query with unknown or rare words respelled, when the respelled query finds more than
+    the `total` the query found; "" when no spelling does. A word the index knows is left alone
+    when the query found something: it is spelled as intended."""
     reader = searcher.reader()
     corrector = searcher.corrector("body_exact")
-    replacements = []
-    for node, negated in syntax.walk(parsed.tree):
-        if negated or not isinstance(node, syntax.Word) or not node.text.isalpha() or len(node.text) < 3:
+    text, best, tries = parsed.text, total, 0
+    # All the tries together get half a search's time: a suggestion is a courtesy.
+    deadline = monotonic() + SearchBudget().seconds / 2
+    nodes = [n for n, negated in syntax.walk(parsed.tree) if not negated and isinstance(n, syntax.Word)]
+    for node in sorted(nodes, key=lambda n: n.start, reverse=True):  # later spans first: offsets hold
+        if not node.text.isalpha() or len(node.text) < 3:
             continue
-        word = node.text.lower()
+        word = fold_word(node.text.lower())
         frequency = reader.doc_frequency("body_exact", word) + reader.doc_frequency("title_exact", word)
-        if frequency >= RARE_WORD:
-            continue  # a word that many articles use is spelled as intended
+        if frequency >= RARE_WORD or (frequency and total):
+            continue
         # One edit first; two (ten times the cost) only for a word the index has never seen.
         attempts = ((1, 1), (2, 2)) if frequency == 0 else ((1, 1),)
-        for maxdist, prefix in attempts:
-            better = [
-                candidate
-                for candidate in corrector.suggest(word, limit=3, maxdist=maxdist, prefix=prefix)
-                if reader.doc_frequency("body_exact", candidate) > max(frequency, 1) * 3
-            ]
-            if better:
-                replacements.append((node.start, node.end, better[0]))
+        candidates = [
+            candidate
+            for maxdist, prefix in attempts
+            for candidate in corrector.suggest(word, limit=5, maxdist=maxdist, prefix=prefix)
+            if reader.doc_frequency("body_exact", candidate) > max(frequency, 1) * 3
+        ]
+        # Closest first; among equals, the one keeping most of the letters in order ("tarrif":
+        # "tariff" before "tariq", both two edits away).
+        candidates.sort(key=lambda c: (Levenshtein.distance(word, c), Indel.distance(word, c)))
+        for candidate in dict.fromkeys(candidates):
+            if tries >= SUGGESTION_TRIES:
                 break
-    text = parsed.text
-    for start, end, candidate in sorted(replacements, reverse=True):
-        text = text[:start] + candidate + text[end:]
-    return text if replacements else ""
+            tries += 1
+            respelled = text[: node.start] + candidate + text[node.end :]
+            try:
+                found = _count(searcher, req, respelled, deadline)
+            except SearchTooSlow:
+                return text if best > total else ""
+            if found > best:
+                text, best = respelled, found
+                break
+    return text if best > total else ""
 
 
 def _bounded(value, default: int, high: int) -> int:
@@ -384,13 +479,13 @@ def search(req: SearchRequest) -> SearchResult:
         )
         doc_mask = np.zeros(m.tables.doc_count, dtype=bool)
         doc_mask[m.docnums] = True
-        facets = {name: m.tables.fields[name].counts(doc_mask) for name, _, _ in FACETS}
+        facets = {
+            spec.name: _named_counts(m.tables.fields[spec.name].counts(doc_mask), m.book[spec.name])
+            for spec in FACETS
+        }
         result = SearchResult(
             total=total,
-            hits=[
-                _hit(m.tables, int(i), float(s), d)
-                for i, s, d in zip(ids, page_scores, page_docs, strict=True)
-            ],
+            hits=[_hit(m, int(i), float(s), d) for i, s, d in zip(ids, page_scores, page_docs, strict=True)],
             facets=facets,
             dates=m.tables.histogram(m.docnums, req.date_from, req.date_to),
             understood=m.understood,
@@ -401,22 +496,34 @@ def search(req: SearchRequest) -> SearchResult:
         )
         if total < SUGGEST_BELOW and req.q:
             try:
-                result.suggestion = _suggestion(searcher, syntax.parse(req.q))
+                result.suggestion = _suggestion(searcher, req, syntax.parse(req.q), total)
             except Exception:
                 logger.warning("Spelling suggestion failed for %r.", req.q, exc_info=True)
     return result
 
 
-def _hit(tables: FacetTables, article_id: int, score: float, docnum: int) -> Hit:
-    """A hit with the people, topics and source the index has for it (one source at most)."""
-    fields = tables.fields
-    source = fields["source"].labels_of(docnum)
+def _named_counts(counts: list[tuple[int, int]], book: names.FacetNames) -> list[FacetCount]:
+    """Counts by display name (rows sharing a name counted together; rows the database no longer
+    has left out), largest first, then by name."""
+    by_name: dict[str, int] = {}
+    for row_id, count in counts:
+        name = book.name(row_id)
+        if name is not None:
+            by_name[name] = by_name.get(name, 0) + count
+    order = sorted(by_name.items(), key=lambda item: (-item[1], item[0].casefold()))
+    return [FacetCount(name, count) for name, count in order]
+
+
+def _hit(m: _Matches, article_id: int, score: float, docnum: int) -> Hit:
+    """A hit with the names of the people, topics and source the index has for it."""
+
+    def named(facet: str) -> list[str]:
+        book = m.book[facet]
+        return sorted({n for i in m.tables.fields[facet].ids_of(docnum) if (n := book.name(i)) is not None})
+
+    source = named("source")
     return Hit(
-        article_id,
-        score,
-        persons=fields["person"].labels_of(docnum),
-        topics=fields["topic"].labels_of(docnum),
-        source=source[0] if source else "",
+        article_id, score, persons=named("person"), topics=named("topic"), source=source[0] if source else ""
     )
 
 

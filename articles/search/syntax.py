@@ -7,7 +7,9 @@
     date:2025-08  date:[2025-01-01 to 2025-03-31]
 
 A malformed query never raises: `parse` repairs what it can (closes a quote or a parenthesis,
-drops a lone NOT or an empty field) and reports each repair as a sentence in `problems`.
+drops a lone NOT or an empty field) and reports each repair as a sentence in `problems`. Its cost
+is bounded whatever the input: at most MAX_QUERY_CHARS characters, MAX_TERMS terms and MAX_DEPTH
+levels of parentheses (deeper ones are ignored, so the tree is never deeper than that).
 """
 
 import re
@@ -15,10 +17,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from articles.facet_registry import NAMES as FACET_NAMES
+
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 60
-FIELDS = ("title", "person", "topic", "source", "date")
-FIELD_LIST = "title:, person:, topic:, source: and date:"
+MAX_DEPTH = 10  # levels of parentheses; deeper ones are ignored
+FIELDS = ("title", *FACET_NAMES, "date")
+FIELD_LIST = ", ".join(f"{name}:" for name in FIELDS[:-1]) + f" and {FIELDS[-1]}:"
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 _FIELD_RE = re.compile(r"([A-Za-z]+):(.*)", re.S)
@@ -58,7 +63,7 @@ class Fuzzy:
 
 @dataclass
 class FieldValue:
-    """person:, topic: or source: with a display name, matched ignoring case."""
+    """A facet field (person:, topic:, source:) with a name, matched ignoring case and accents."""
 
     field: str
     text: str
@@ -67,7 +72,7 @@ class FieldValue:
 @dataclass
 class DateSpan:
     text: str
-    start: date | None
+    start: date | None  # both None: any date (dated articles)
     end: date | None
 
 
@@ -214,14 +219,16 @@ class _Parser:
         return _join(And, parts)
 
     def parse_unary(self):
-        if self.peek() in ("not", "neg"):
+        # A run of NOTs is read in a loop, not by recursion: "NOT NOT x" is x.
+        negations, sign = 0, None
+        while self.peek() in ("not", "neg"):
             sign = self.take()
-            if self.peek() in ("end", "rparen", "or", "and"):
-                self.problems.append(f"“{sign.text}” must be followed by what to exclude; it was ignored.")
-                return None
-            child = self.parse_unary()
-            return Not(child) if child is not None else None
-        return self.parse_primary()
+            negations += 1
+        if sign is not None and self.peek() in ("end", "rparen", "or", "and"):
+            self.problems.append(f"“{sign.text}” must be followed by what to exclude; it was ignored.")
+            return None
+        child = self.parse_primary()
+        return Not(child) if child is not None and negations % 2 else child
 
     def parse_primary(self):
         token = self.take()
@@ -333,9 +340,32 @@ def _date_span(text: str, is_range: bool, problems: list):
     return None
 
 
+def _limit_depth(tokens: list[_Token], problems: list) -> list[_Token]:
+    """The tokens without the parentheses nested deeper than MAX_DEPTH (and their closing ones)."""
+    kept, opened, depth = [], [], 0  # opened: for each open parenthesis, whether it was kept
+    for token in tokens:
+        if token.kind == "lparen":
+            keep = depth < MAX_DEPTH
+            opened.append(keep)
+            depth += keep
+            if not keep:
+                continue
+        elif token.kind == "rparen" and opened:
+            keep = opened.pop()
+            depth -= keep
+            if not keep:
+                continue
+        kept.append(token)
+    if len(kept) < len(tokens):
+        problems.append(
+            f"Parentheses nested deeper than {MAX_DEPTH} levels were ignored; what they held was searched."
+        )
+    return kept
+
+
 def parse(raw) -> Query:
     text, problems = clean(raw)
-    tree = _Parser(_tokens(text, problems), problems).parse()
+    tree = _Parser(_limit_depth(_tokens(text, problems), problems), problems).parse()
     return Query(text, tree, problems)
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from articles.charts import histogram_svg
-from articles.facets import VALUE_FACETS, active_filters
+from articles.facets import VALUE_FACETS, Facet, active_filters
 from articles.search import query
 from articles.urlstate import SORTS, BadParameter, SearchState
 from articles.views.data import search_page
@@ -65,19 +65,20 @@ def search(request):
 
 def facet_values(request, name):
     """Every value of one facet for the current search, filterable by text and sortable."""
-    facet_class = VALUE_FACETS.get(name)
-    if facet_class is None:
+    spec = VALUE_FACETS.get(name)
+    if spec is None:
         raise Http404(f"There is no facet “{name}”.")
     try:
         state = SearchState.from_query(request.GET)
         result = query.search(state.to_request(page=1, page_size=1))
     except BadParameter as error:
         return render(request, "search/error.html", {"error": error}, status=400)
-    facet = facet_class(state, path="/").facet_results(result, limit=None)
+    facet_box = Facet(spec, state, path="/")
+    facet = facet_box.facet_results(result, limit=None)
     contains = request.GET.get("contains", "").strip()
     orders = PERSON_SORTS if name == "person" else FACET_SORTS
     order = request.GET.get("order") if request.GET.get("order") in orders else "count"
-    values = [v for v in facet.values if contains.casefold() in v.label.casefold()]
+    values = facet_box.containing(facet.values, contains)
     if order == "name":
         values.sort(key=surname_key if name == "person" else lambda v: v.label.casefold())
     context = {
