@@ -73,16 +73,16 @@ def test_a_name_with_any_character_round_trips_through_the_query_syntax(nasty_ar
 
 def test_debt_imf_and_aid_is_found_by_its_chip_its_page_and_the_syntax(client, nasty_archive):
     article = nasty_archive["Debt, IMF and aid"]
+    topic = Topic.objects.get(name="Debt, IMF and aid")
     page = client.get(article.get_absolute_url())
     assert page.status_code == 200
-    chip_links = [
-        link for link in page.content.decode().split('href="')[1:] if link.startswith("/?topic=Debt")
-    ]
-    assert chip_links, "the article page links to a search for its topic"
+    assert f'href="{topic.get_absolute_url()}"' in page.content.decode(), "the article page links its topic"
+    results = client.get("/", {"q": "story"}).content.decode()
+    chip_links = [link for link in results.split('href="')[1:] if link.startswith("/?topic=Debt")]
+    assert chip_links, "a hit's topic chip links to a search for its topic"
     chip = chip_links[0].split('"')[0].replace("&amp;", "&")
     found = client.get("/api/search", dict(parse_qsl(urlsplit(chip).query)))
     assert _hit_ids(found) == {article.pk}
-    topic = Topic.objects.get(name="Debt, IMF and aid")
     assert client.get(topic.get_absolute_url()).context["page"].total == 1
     answer = client.get("/api/search", {"q": 'topic:"Debt, IMF and aid"'}).json()
     assert [h["id"] for h in answer["hits"]] == [article.pk]
