@@ -9,6 +9,7 @@ from django.utils.html import format_html_join
 
 from articles import curation
 from articles.admin.common import confirmation_page, count_of, id_in, log_bulk, plural
+from articles.admin.topics import evidence_text
 from articles.enrich import reextract
 from articles.indexing import queue_reindex, queue_removal
 from articles.models import (
@@ -95,14 +96,18 @@ class PersonLinkInline(admin.TabularInline):
 
 class TopicLinkInline(admin.TabularInline):
     model = TopicLink
-    fields = ["topic", "assigned"]
-    readonly_fields = ["assigned"]
+    fields = ["topic", "assigned", "score", "why"]
+    readonly_fields = ["assigned", "score", "why"]
     extra = 0
     verbose_name = "topic"
     verbose_name_plural = "topics (links added here are kept apart as set by hand and survive re-application)"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("topic")
+
+    @admin.display(description="evidence (words found, where)")
+    def why(self, link):
+        return evidence_text(link.evidence)
 
 
 @admin.action(
