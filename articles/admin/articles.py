@@ -9,6 +9,7 @@ from django.utils.html import format_html_join
 
 from articles import curation
 from articles.admin.common import confirmation_page, count_of, id_in, log_bulk, plural
+from articles.admin.dating import set_date
 from articles.admin.topics import evidence_text
 from articles.enrich import reextract
 from articles.indexing import queue_reindex, queue_removal
@@ -165,7 +166,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ordering = ["-published", "-id"]
     list_per_page = 50
     show_full_result_count = False
-    actions = [reextract_articles, reindex_articles, delete_articles]
+    actions = [reextract_articles, reindex_articles, set_date, delete_articles]
     autocomplete_fields = ["source"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
