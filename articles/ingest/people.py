@@ -36,7 +36,7 @@ import importlib
 import re
 import unicodedata
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -73,8 +73,14 @@ PREVIOUS_WORD = re.compile(r"([A-Za-z][\w\-]*)[ \t]*\n?[ \t]*$")
 APPOSITION = re.compile(
     r",\s+(?:(?:the|a|an|its|his|her|their)\s+)?([A-Za-z][\w\-]*)(?:\s+([a-z][\w\-]*))?(?:\s+([a-z][\w\-]*))?"
 )
-# ", who ...", ", 45, ...": what follows only a person's name.
-PERSON_AFTER = re.compile(r",\s+who\b|,\s+(?:aged\s+)?(?:1[6-9]|[2-9]\d),")
+# ", who ...", ", 45, ...", ", a 34-year-old ...", " said", " herself": what follows only a
+# person's name.
+PERSON_AFTER = re.compile(
+    r",\s+who\b|,\s+(?:aged\s+)?(?:1[6-9]|[2-9]\d),|,\s+(?:a|an|the)\s+\d{1,3}-year-old\b"
+    r"|[ \t]+(?:said|says|told|added|insisted|argued|explained|admitted|replied|wrote|himself|herself)\b"
+)
+# A quotation mark right before a name and right after it: a nickname or a title ("'Mr Nasty'").
+QUOTES = "'‘’\"“”"
 # "TV's Mr Nasty", "the Mr Fixit of": an honorific used as a nickname.
 NICKNAME_BEFORE = re.compile(r"(?:\bthe|['’]s)[ \t]*$", re.I)
 # The lower-case word right after a run ("Harry Potter books").
@@ -90,6 +96,12 @@ FIRM_SUFFIX = re.compile(
     r"(?:,?\s*(?:Inc|Corp|Ltd|Plc|LP)\b"
     r"|(?:,\s*[A-Z]\w+)?\s*(?:and|&)\s+(?:Co|Cie|Company|Sons|Son|Partners|Associates|Brothers)\b)"
 )
+# After "as", a name is a role ("superb as Mrs Wilkinson") unless a verb makes it a subject.
+SUBJECT_VERBS = frozenset(
+    "said says told added put spoke arrived left has had have was is were are did does made took knew "
+    "knows wrote noted warned explained admitted replied insisted argued suggested".split()
+)
+FOLLOWED_BY_VERB = re.compile(r"[ \t]+(?:\w+ly[ \t]+)?(?:said|says|told|added|has|had|was|is)\b")
 # The nouns after a name that make it the name of a work rather than a person.
 WORK_ROLES = frozenset({"author", "creator", "star", "stars", "actor", "actress"})
 # Honorifics that are nicknames when they follow "the", a possessive or a quote.
@@ -113,6 +125,8 @@ class WordLists:
     suffixes: frozenset[str]
     honorifics: frozenset[str]
     works: frozenset[str]
+    named_after: frozenset[str]
+    mononyms: frozenset[str]
 
     @property
     def not_in_names(self) -> frozenset[str]:
@@ -133,13 +147,16 @@ def word_lists() -> WordLists:
 
 
 @cache
-def word_sets() -> tuple[frozenset[str], frozenset[str], int]:
+def word_sets() -> tuple[frozenset[str], frozenset[str], int, frozenset[str]]:
     """(words that may be stripped from the front of a run, words that never sit in a name,
-    the most words in a non-person phrase)."""
+    the most words in a non-person phrase, the phrases that hold a name: "Dr Pepper", not
+    "Field Marshal")."""
     lists = word_lists()
     not_in_names = lists.not_in_names
+    strippable = lists.titles | lists.offices | not_in_names
     longest = max((len(phrase.split()) for phrase in lists.phrases), default=1)
-    return lists.titles | lists.offices | not_in_names, not_in_names, longest
+    named = frozenset(p for p in lists.phrases if not all(word in strippable for word in p.split()))
+    return strippable, not_in_names, longest, named
 
 
 def fold(word: str) -> str:
@@ -201,8 +218,87 @@ class RuleBasedExtractor:
     """Person mentions of one text: `extract(text) -> [MentionDraft]` (see the module docstring)."""
 
     def extract(self, text: str) -> list[MentionDraft]:
-        candidates = [c for run in runs(text) if (c := candidate(run, text)) is not None]
+        listed = Spans(lineup_spans(text))
+        candidates = []
+        for run in runs(text):
+            found = candidate(run, text)
+            if listed and listed.covers(run[0].start):
+                found = listed_candidate(run, found, text)
+            if found is not None:
+                candidates.append(found)
         return resolve(candidates, text)
+
+
+# --- line-ups and sport lists: "Hartfield Town (4-4-2): Birch; Mainwaring, Tully, ..." -------------
+
+# A label and its list: "Hartfield Town (4-4-2):", "Scorers:", "Subs not used:"; several may
+# share a line ("Scorers: Whitlock 30. Sent off: Havel 41.").
+LIST_LABEL = re.compile(r"(?:^|(?<=[.;]\s))(?P<label>[A-Z][^:.;\n]{0,40}):", re.M)
+# Labels of the lists of players (and officials) under a match report.
+SPORT_LABELS = frozenset(
+    "scorers goals goalscorers subs substitutes replacements booked cautioned sent off tries cons "
+    "pens drop goals sin-binned referee umpires man of the match".split()
+) | {"subs not used", "sent off", "drop goals", "man of the match"}
+# What an item of a line-up may hold besides the name: minutes, "pen", "og", "capt", brackets.
+ITEM_NOISE = re.compile(r"\([^)]*\)|\b(?:\d+(?:\+\d+)?|pen|og|capt|c|wk|sub)\b|[.’'*]", re.I)
+ITEM_NAME = re.compile(r"(?:[A-Z][\w\-]*\s*){1,3}")
+LINEUP_MIN_ITEMS = 7
+
+
+def lineup_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of the lists of players in `text`: a team's line-up (a label, then at least
+    LINEUP_MIN_ITEMS names split by commas with a semicolon between the lines of the team) or
+    a list under a sport label ("Scorers:", "Subs not used:", "Booked:")."""
+    if ":" not in text:
+        return []
+    labels = list(LIST_LABEL.finditer(text))
+    spans = []
+    for number, label in enumerate(labels):
+        end = text.find("\n", label.end())
+        end = len(text) if end < 0 else end
+        if number + 1 < len(labels) and labels[number + 1].start() < end:
+            end = labels[number + 1].start()
+        # An item left empty once minutes and notes are removed ("81 pen") says nothing.
+        items = [ITEM_NOISE.sub(" ", item).strip() for item in re.split(r"[,;]", text[label.end() : end])]
+        items = [item for item in items if item]
+        names = sum(1 for item in items if ITEM_NAME.fullmatch(item))
+        name_list = items and names >= 0.8 * len(items)
+        team = len(items) >= LINEUP_MIN_ITEMS and ";" in text[label.end() : end]
+        sport = " ".join(label["label"].casefold().split()) in SPORT_LABELS
+        if name_list and (team or sport):
+            spans.append((label.end(), end))
+    return spans
+
+
+class Spans:
+    """Sorted, disjoint spans of a text, asked about positions in increasing order."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans, self.next = spans, 0
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+    def covers(self, position: int) -> bool:
+        while self.next < len(self.spans) and self.spans[self.next][1] <= position:
+            self.next += 1
+        return self.next < len(self.spans) and self.spans[self.next][0] <= position
+
+
+def listed_candidate(run: list[Token], found: Candidate | None, text: str) -> Candidate | None:
+    """A run in a line-up is a player: a surname alone counts ("Birch; Mainwaring, Tully"), even
+    one that is also a place ("Costa"), but not a place in brackets ("Referee: M Riley (Kent)")."""
+    if found is not None:
+        return replace(found, evidenced=True)
+    lists = word_lists()
+    words = [token for token in run if token.kind == "word" and not token.is_acronym]
+    if not words or len(words) != len(run) or len(words) > 3:
+        return None
+    if any(token.key in lists.common or token.key in lists.calendar for token in words):
+        return None
+    if text.rfind("(", 0, run[0].start) > text.rfind(")", 0, run[0].start):
+        return None
+    return Candidate(words, True)
 
 
 def load_extractor(dotted_path: str):
@@ -257,7 +353,7 @@ def runs(text: str) -> list[list[Token]]:
 def candidate(run: list[Token], text: str) -> Candidate | None:
     """The person name a run holds, titles stripped, or None when it holds none."""
     lists = word_lists()
-    strippable, not_in_names, longest_phrase = word_sets()
+    strippable, not_in_names, longest_phrase, named_phrases = word_sets()
     while len(run) > 1 and run[-1].key in lists.suffixes:
         run = run[:-1]
     # Everything up to the last title is the office ("World Bank President", "Field Marshal"),
@@ -275,14 +371,18 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
         return None
     if any(token.key in lists.organisations for token in rest) or FIRM_SUFFIX.match(text, run[-1].end):
         return None
-    if has_phrase([token.key for token in rest], lists.phrases, longest_phrase):
+    if has_phrase([token.key for token in rest], lists.phrases, longest_phrase) or has_phrase(
+        [token.key for token in run], named_phrases, longest_phrase
+    ):
         return None
     name = []
     for position, token in enumerate(rest):
         # A particle binds the next word ("de la Madrid"); dotted initials sit inside a name
         # ("John S.R. Shad") but do not start or end one.
         inner_initials = token.kind == "initials" and position < len(rest) - 1
-        inside = name and (name[-1].kind == "particle" or inner_initials)
+        # A place after a given name is a surname: "Ryan Washington", "George Washington".
+        surname_place = len(name) == 1 and name[0].key in lists.given_names and token.key in lists.places
+        inside = name and (name[-1].kind == "particle" or inner_initials or surname_place)
         if not inside and (
             token.is_acronym
             or (token.key in not_in_names and not token.is_initial)
@@ -305,13 +405,23 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
     following = after.group(1).casefold() if after else ""
     if (not index and previous in lists.works) or following in lists.works or following in WORK_ROLES:
         return None
+    if following in lists.named_after or is_quoted(run[0].start, name[-1].end, text):
+        return None
+    if (
+        previous == "as"
+        and not index
+        and following not in SUBJECT_VERBS
+        and not FOLLOWED_BY_VERB.match(text, name[-1].end)
+    ):
+        return None  # a role: "superb as Mrs Wilkinson", "a revelation as Rose Tyler"
     adjacent = run[index - 1].key if index else previous
     if adjacent in NICKNAME_TITLES and index and is_nickname(run, index - 1, text):
         return None
     title = adjacent if is_title_word(adjacent, lists.titles) else ""
     if len(name) == 1:
         # A lone name needs a strong title right before it ("President Reagan", "Sir Digby").
-        return Candidate(name, adjacent in lists.short_form_titles, title)
+        known = name[0].key in lists.mononyms and not index
+        return Candidate(name, adjacent in lists.short_form_titles or known, title)
     sentence_start = name[0] is run[0] and bool(
         SENTENCE_END.search(text, max(0, run[0].start - 20), run[0].start)
     )
@@ -334,6 +444,11 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
     ):
         evidenced = True
     return Candidate(name, evidenced, title, sentence_start)
+
+
+def is_quoted(start: int, end: int, text: str) -> bool:
+    """Whether a quotation mark sits right before `start` and right after `end`."""
+    return start > 0 and end < len(text) and text[start - 1] in QUOTES and text[end] in QUOTES
 
 
 def is_nickname(run: list[Token], honorific: int, text: str) -> bool:
@@ -413,8 +528,10 @@ def resolve(candidates: list[Candidate], text: str) -> list[MentionDraft]:
     titled = EvidencedNames(
         keys, [replace(c, evidenced=c.evidenced and c.title in lists.short_form_titles) for c in candidates]
     )
+    seen = Counter(keys)
     for i, found in enumerate(candidates):
-        if not found.evidenced and not found.sentence_start and titled.has_shorter(keys[i]):
+        repeated = seen[keys[i]] > 1  # a full name written twice is no sentence opener
+        if not found.evidenced and (repeated or not found.sentence_start) and titled.has_shorter(keys[i]):
             found.evidenced = True
             names.add(keys[i], i)
     mentions = []
@@ -427,8 +544,9 @@ def resolve(candidates: list[Candidate], text: str) -> list[MentionDraft]:
         if longer:
             longest = [k for k in longer if len(k) == len(longer[0])]
             target = names.nearest(longest, i)
-        elif len(key) == 1 and found.title in lists.honorifics:
-            # "Sir Digby" is "Digby Jones" when one full name of the article starts with Digby.
+        elif len(key) == 1 and (found.title in lists.honorifics or found.title in lists.short_form_titles):
+            # "Sir Digby" is "Digby Jones" and "Mr Wang" is "Wang Jiahua" when one full name of
+            # the article starts with that name.
             full = names.by_first.get(key[0], set())
             if len(full) == 1:
                 target = names.nearest(list(full), i)
