@@ -79,6 +79,14 @@ PERSON_AFTER = re.compile(
     r",\s+who\b|,\s+(?:aged\s+)?(?:1[6-9]|[2-9]\d),|,\s+(?:a|an|the)\s+\d{1,3}-year-old\b"
     r"|[ \t]+(?:said|says|told|added|insisted|argued|explained|admitted|replied|wrote|himself|herself)\b"
 )
+WHO_AFTER = re.compile(r",\s+who\b")
+# Animals with the names of people: racehorses, show dogs.
+ANIMALS = (
+    r"(?:horse|racehorse|hurdler|chaser|colt|filly|mare|gelding|stallion"
+    r"|hound|dog|terrier|spaniel|retriever|greyhound|pony|cat)"
+)
+ANIMAL_BEFORE = re.compile(rf"\b{ANIMALS}[ \t]+(?:called|named)[ \t]+$")
+ANIMAL_AFTER = re.compile(rf",\s+(?:the|a|an)\s+(?:[\w\-]+\s+){{0,2}}{ANIMALS}\b")
 # A quotation mark right before a name and right after it: a nickname or a title ("'Mr Nasty'").
 QUOTES = "'‘’\"“”"
 # "TV's Mr Nasty", "the Mr Fixit of": an honorific used as a nickname.
@@ -96,12 +104,12 @@ FIRM_SUFFIX = re.compile(
     r"(?:,?\s*(?:Inc|Corp|Ltd|Plc|LP)\b"
     r"|(?:,\s*[A-Z]\w+)?\s*(?:and|&)\s+(?:Co|Cie|Company|Sons|Son|Partners|Associates|Brothers)\b)"
 )
-# After "as", a name is a role ("superb as Mrs Wilkinson") unless a verb makes it a subject.
-SUBJECT_VERBS = frozenset(
-    "said says told added put spoke arrived left has had have was is were are did does made took knew "
-    "knows wrote noted warned explained admitted replied insisted argued suggested".split()
-)
-FOLLOWED_BY_VERB = re.compile(r"[ \t]+(?:\w+ly[ \t]+)?(?:said|says|told|added|has|had|was|is)\b")
+# After "as", a name that ends its clause is a role ("superb as Mrs Wilkinson, the ...", "a run
+# as Mr Brownlow in a serial"); one that a verb follows is a subject ("as Ishaq Dar held talks").
+AS_ROLE = re.compile(r"\bas[ \t]+(?:(?:the|a|an)[ \t]+(?:[a-z][\w\-]*[ \t]+)?)?$")
+ROLE_END = re.compile(r"\s*(?:[,.;:)!?]|(?:in|on|and|opposite|with|at|for|to)\b)")
+# Work nouns that after a name are verbs: "Christopher Eccleston plays the Doctor".
+WORK_VERBS = frozenset({"play", "plays", "show", "stars"})
 # The nouns after a name that make it the name of a work rather than a person.
 WORK_ROLES = frozenset({"author", "creator", "star", "stars", "actor", "actress"})
 # Honorifics that are nicknames when they follow "the", a possessive or a quote.
@@ -204,6 +212,7 @@ class Candidate:
     evidenced: bool
     title: str = ""
     sentence_start: bool = False
+    strong: bool = False  # evidence for the fuller forms of it too: "Mr Fox", "Rowling, who"
 
     @property
     def start(self) -> int:
@@ -354,6 +363,7 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
     """The person name a run holds, titles stripped, or None when it holds none."""
     lists = word_lists()
     strippable, not_in_names, longest_phrase, named_phrases = word_sets()
+    run_end = run[-1].end  # with any suffix: "Irvine Hockaday Jr, president of"
     while len(run) > 1 and run[-1].key in lists.suffixes:
         run = run[:-1]
     # Everything up to the last title is the office ("World Bank President", "Field Marshal"),
@@ -401,18 +411,18 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
         return None
     before = PREVIOUS_WORD.search(text, max(0, run[0].start - 40), run[0].start)
     previous = fold(before.group(1)) if before else ""
-    after = NEXT_WORD.match(text, name[-1].end) if name[-1] is run[-1] else None
+    end = run_end if name[-1] is run[-1] else name[-1].end
+    after = NEXT_WORD.match(text, end) if name[-1] is run[-1] else None
     following = after.group(1).casefold() if after else ""
-    if (not index and previous in lists.works) or following in lists.works or following in WORK_ROLES:
+    if (not index and previous in lists.works) or following in WORK_ROLES:
         return None
-    if following in lists.named_after or is_quoted(run[0].start, name[-1].end, text):
+    if following in lists.works and following not in WORK_VERBS:
         return None
-    if (
-        previous == "as"
-        and not index
-        and following not in SUBJECT_VERBS
-        and not FOLLOWED_BY_VERB.match(text, name[-1].end)
-    ):
+    if following in lists.named_after or is_quoted(run[0].start, end, text):
+        return None
+    if ANIMAL_BEFORE.search(text, max(0, run[0].start - 40), run[0].start) or ANIMAL_AFTER.match(text, end):
+        return None  # "a hound called Sir Lancelot", "Sir Percy, the Irish-trained hurdler"
+    if AS_ROLE.search(text, max(0, run[0].start - 40), run[0].start) and ROLE_END.match(text, end):
         return None  # a role: "superb as Mrs Wilkinson", "a revelation as Rose Tyler"
     adjacent = run[index - 1].key if index else previous
     if adjacent in NICKNAME_TITLES and index and is_nickname(run, index - 1, text):
@@ -421,28 +431,29 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
     if len(name) == 1:
         # A lone name needs a strong title right before it ("President Reagan", "Sir Digby").
         known = name[0].key in lists.mononyms and not index
-        return Candidate(name, adjacent in lists.short_form_titles or known, title)
+        # ", who" after a lone name, but not after a place: "a boy from Croydon, who".
+        who = WHO_AFTER.match(text, end) and not index and previous not in lists.common
+        strong = adjacent in lists.short_form_titles or bool(who)
+        return Candidate(name, strong or known, title, strong=strong)
     sentence_start = name[0] is run[0] and bool(
         SENTENCE_END.search(text, max(0, run[0].start - 20), run[0].start)
     )
     if not evidenced:
         # Apposition only for full names: "Citibank, the chairman of ..." is a firm.
-        apposed = APPOSITION.match(text, name[-1].end)
+        apposed = APPOSITION.match(text, end)
         evidenced = (
             is_title_word(previous, lists.titles)
             or bool(
                 apposed and any(is_title_word(fold(word or ""), lists.titles) for word in apposed.groups())
             )
-            or bool(PERSON_AFTER.match(text, name[-1].end))
+            or bool(PERSON_AFTER.match(text, end))
         )
     given = [token for token in name if not token.is_initial]
-    # A given name is evidence, except in a modifier: "the Lesley Ann deposit".
-    if (
-        len(given) > 1
-        and given[0].key in lists.given_names
-        and not (not index and previous == "the" and following)
-    ):
+    # A known given name, or initials ("JK Rowling"), before a surname is evidence.
+    if len(given) > 1 and (given[0].key in lists.given_names or given[0].bare_initials):
         evidenced = True
+    if not index and previous == "the":
+        evidenced = False  # a modifier or a thing: "the Lesley Ann deposit", "the Antiques Roadshow"
     return Candidate(name, evidenced, title, sentence_start)
 
 
@@ -460,11 +471,12 @@ def is_nickname(run: list[Token], honorific: int, text: str) -> bool:
 
 
 def has_phrase(keys: list[str], phrases: frozenset[str], longest: int) -> bool:
-    """Whether some consecutive keys (at most `longest`), joined by spaces, are one of `phrases`."""
+    """Whether some consecutive keys (at most `longest`), joined by spaces, are one of `phrases`;
+    a one-word phrase ("Moody", a firm) only when it is all the keys ("Ron Moody" is a person)."""
     return any(
         " ".join(keys[start:end]) in phrases
         for start in range(len(keys))
-        for end in range(start + 1, min(len(keys), start + longest) + 1)
+        for end in range(start + 1 if len(keys) == 1 else start + 2, min(len(keys), start + longest) + 1)
     )
 
 
@@ -525,18 +537,18 @@ def resolve(candidates: list[Candidate], text: str) -> list[MentionDraft]:
     names = EvidencedNames(keys, candidates)
     # A full name is the canonical form of a titled short form of it ("Liam Fox" of "Mr Fox"),
     # unless it opens a sentence, where its first word may be any word ("Besides Reagan").
-    titled = EvidencedNames(
-        keys, [replace(c, evidenced=c.evidenced and c.title in lists.short_form_titles) for c in candidates]
-    )
+    titled = EvidencedNames(keys, [replace(c, evidenced=c.evidenced and c.strong) for c in candidates])
     seen = Counter(keys)
     for i, found in enumerate(candidates):
         repeated = seen[keys[i]] > 1  # a full name written twice is no sentence opener
         if not found.evidenced and (repeated or not found.sentence_start) and titled.has_shorter(keys[i]):
             found.evidenced = True
             names.add(keys[i], i)
-    mentions = []
-    for i, found in enumerate(candidates):
-        key = keys[i]
+    # Evidenced names first, so that an unevidenced repeat of one ("Carol" after "Dame Carol")
+    # takes the form it resolved to ("Carol Ainsworth").
+    targets: dict[int, int] = {}
+    for i in sorted(range(len(candidates)), key=lambda i: not candidates[i].evidenced):
+        key, found = keys[i], candidates[i]
         if not key:
             continue
         target = None
@@ -551,10 +563,13 @@ def resolve(candidates: list[Candidate], text: str) -> list[MentionDraft]:
             if len(full) == 1:
                 target = names.nearest(list(full), i)
         if target is None:
-            target = i if found.evidenced else names.first(key)
-        if target is None:
-            continue
-        name = clean_name(text[candidates[target].start : candidates[target].end])
+            target = i if found.evidenced else targets.get(names.first(key))
+        if target is not None:
+            targets[i] = target
+    mentions = []
+    for i in sorted(targets):
+        found, target = candidates[i], candidates[targets[i]]
+        name = clean_name(text[target.start : target.end])
         mentions.append(MentionDraft(name, text[found.start : found.end], found.start, found.end))
     return canonical_spellings(mentions)
 
