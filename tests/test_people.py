@@ -182,6 +182,56 @@ def test_works_products_characters_and_nicknames_are_not_people(text):
     assert people(text) == set()
 
 
+LINE_UP = """Whitlock's 30th-minute goal settled it after Danny Whitlock came on.
+
+Hartfield (4-4-2): Birch; Mainwaring, Tully, Delaunay, Oyelaran; Amankwah, Kitching, Costa; Whitlock, Fairley.
+Subs not used: Rourke, Bright.
+Scorers: Whitlock 30, 81 pen. Referee: M Riley (West Yorkshire). Attendance: 11,408.
+"""
+
+
+def test_a_line_up_names_players_by_surname():
+    found = people(LINE_UP)
+    assert {"Birch", "Mainwaring", "Costa", "Rourke", "Bright", "Fairley", "Danny Whitlock"} <= found
+    assert "Whitlock" not in found  # the line-up's surname is the player named in full above
+    assert not {"West Yorkshire", "Yorkshire", "Attendance"} & found
+
+
+def test_lists_that_are_not_line_ups_name_nobody():
+    text = (
+        "Markets: Tokyo, London; Frankfurt, Paris, Zurich, Milan, Madrid, Sydney.\nShr: 12 cts; Net: 3 mln."
+    )
+    assert people(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Roles and characters are not the actors who play them.
+        ("Haydn Gwynne is superb as Mrs Wilkinson, the ballet teacher.", {"Haydn Gwynne"}),
+        ("A long run as Mr Brownlow in a BBC serial made him famous.", set()),
+        ("As Foreign Minister Ishaq Dar held talks, the markets rose.", {"Ishaq Dar"}),
+        # Animals, things named after people, quoted nicknames.
+        ("An Afghan hound called Sir Lancelot was best in show.", set()),
+        ("Earlier Sir Percy, the Irish-trained hurdler, won the race.", set()),
+        ("A ward of the King George V wing was closed.", set()),
+        ("Talent show judge quits after 'Mr Nasty' row.", set()),
+        # People known by a surname alone; short forms resolved through the evidenced form.
+        ("Puccini's score was played slowly.", {"Puccini"}),
+        ("Wang Jiahua, the Chinese envoy, spoke. Mr Wang left.", {"Wang Jiahua"}),
+        (
+            "Dame Carol Ainsworth presented the medals. Dame Carol said so. He watched Carol.",
+            {"Carol Ainsworth"},
+        ),
+        ("JK Rowling's series is over. Rowling, who gives no interviews, read a chapter.", {"JK Rowling"}),
+        ("Ryan Washington, the Aston Villa striker, joined on loan.", {"Ryan Washington"}),
+        ("Chloe Benson, nine, from Croydon, who had waited since four, was first.", {"Chloe Benson"}),
+    ],
+)
+def test_roles_animals_and_things_named_after_people(text, expected):
+    assert people(text) == expected
+
+
 def test_the_sample_corpus_people_are_found():
     sample = Path(__file__).resolve().parent.parent / "sample"
     found = set()

@@ -261,6 +261,7 @@ def lineup_spans(text: str) -> list[tuple[int, int]]:
     if ":" not in text:
         return []
     labels = list(LIST_LABEL.finditer(text))
+    known_words = word_sets()[1]
     spans = []
     for number, label in enumerate(labels):
         end = text.find("\n", label.end())
@@ -271,7 +272,9 @@ def lineup_spans(text: str) -> list[tuple[int, int]]:
         items = [ITEM_NOISE.sub(" ", item).strip() for item in re.split(r"[,;]", text[label.end() : end])]
         items = [item for item in items if item]
         names = sum(1 for item in items if ITEM_NAME.fullmatch(item))
-        name_list = items and names >= 0.8 * len(items)
+        known = sum(1 for item in items if all(fold(word) in known_words for word in item.split()))
+        # Names, and mostly names no list knows: "Tokyo, London; Paris" is not a team.
+        name_list = items and names >= 0.8 * len(items) and known <= 0.3 * len(items)
         team = len(items) >= LINEUP_MIN_ITEMS and ";" in text[label.end() : end]
         sport = " ".join(label["label"].casefold().split()) in SPORT_LABELS
         if name_list and (team or sport):
@@ -297,6 +300,8 @@ class Spans:
 def listed_candidate(run: list[Token], found: Candidate | None, text: str) -> Candidate | None:
     """A run in a line-up is a player: a surname alone counts ("Birch; Mainwaring, Tully"), even
     one that is also a place ("Costa"), but not a place in brackets ("Referee: M Riley (Kent)")."""
+    if text.rfind("(", 0, run[0].start) > text.rfind(")", 0, run[0].start):
+        return found
     if found is not None:
         return replace(found, evidenced=True)
     lists = word_lists()
@@ -304,8 +309,6 @@ def listed_candidate(run: list[Token], found: Candidate | None, text: str) -> Ca
     if not words or len(words) != len(run) or len(words) > 3:
         return None
     if any(token.key in lists.common or token.key in lists.calendar for token in words):
-        return None
-    if text.rfind("(", 0, run[0].start) > text.rfind(")", 0, run[0].start):
         return None
     return Candidate(words, True)
 
@@ -556,9 +559,13 @@ def resolve(candidates: list[Candidate], text: str) -> list[MentionDraft]:
         if longer:
             longest = [k for k in longer if len(k) == len(longer[0])]
             target = names.nearest(longest, i)
-        elif len(key) == 1 and (found.title in lists.honorifics or found.title in lists.short_form_titles):
-            # "Sir Digby" is "Digby Jones" and "Mr Wang" is "Wang Jiahua" when one full name of
-            # the article starts with that name.
+        elif len(key) == 1 and (
+            found.title in lists.honorifics
+            or found.title in lists.short_form_titles
+            or key[0] in lists.given_names
+        ):
+            # "Sir Digby" is "Digby Jones", "Mr Wang" is "Wang Jiahua" and a given name alone is
+            # the full name when one full name of the article starts with that name.
             full = names.by_first.get(key[0], set())
             if len(full) == 1:
                 target = names.nearest(list(full), i)
