@@ -73,11 +73,11 @@ PREVIOUS_WORD = re.compile(r"([A-Za-z][\w\-]*)[ \t]*\n?[ \t]*$")
 APPOSITION = re.compile(
     r",\s+(?:(?:the|a|an|its|his|her|their)\s+)?([A-Za-z][\w\-]*)(?:\s+([a-z][\w\-]*))?(?:\s+([a-z][\w\-]*))?"
 )
-# ", who ...", ", 45, ...", ", a 34-year-old ...", " said", " herself": what follows only a
-# person's name.
+# ", who ...", ", 45, ...", ", a 34-year-old ...", " herself": what follows only a person's name
+# (not "said": "Baker Hughes said" is a firm).
 PERSON_AFTER = re.compile(
     r",\s+who\b|,\s+(?:aged\s+)?(?:1[6-9]|[2-9]\d),|,\s+(?:a|an|the)\s+\d{1,3}-year-old\b"
-    r"|[ \t]+(?:said|says|told|added|insisted|argued|explained|admitted|replied|wrote|himself|herself)\b"
+    r"|[ \t]+(?:himself|herself)\b"
 )
 WHO_AFTER = re.compile(r",\s+who\b")
 # Animals with the names of people: racehorses, show dogs.
@@ -106,7 +106,7 @@ FIRM_SUFFIX = re.compile(
 )
 # After "as", a name that ends its clause is a role ("superb as Mrs Wilkinson, the ...", "a run
 # as Mr Brownlow in a serial"); one that a verb follows is a subject ("as Ishaq Dar held talks").
-AS_ROLE = re.compile(r"\bas[ \t]+(?:(?:the|a|an)[ \t]+(?:[a-z][\w\-]*[ \t]+)?)?$")
+AS_ROLE = re.compile(r"(?<!\bwell )\bas[ \t]+(?:(?:the|a|an)[ \t]+(?:[a-z][\w\-]*[ \t]+)?)?$")
 ROLE_END = re.compile(r"\s*(?:[,.;:)!?]|(?:in|on|and|opposite|with|at|for|to)\b)")
 # Work nouns that after a name are verbs: "Christopher Eccleston plays the Doctor".
 WORK_VERBS = frozenset({"play", "plays", "show", "stars"})
@@ -157,13 +157,18 @@ def word_lists() -> WordLists:
 @cache
 def word_sets() -> tuple[frozenset[str], frozenset[str], int, frozenset[str]]:
     """(words that may be stripped from the front of a run, words that never sit in a name,
-    the most words in a non-person phrase, the phrases that hold a name: "Dr Pepper", not
-    "Field Marshal")."""
+    the most words in a non-person phrase, the phrases of a title and a name, checked with the
+    title: "Dr Pepper", "Captain Hook", not "Field Marshal")."""
     lists = word_lists()
     not_in_names = lists.not_in_names
     strippable = lists.titles | lists.offices | not_in_names
     longest = max((len(phrase.split()) for phrase in lists.phrases), default=1)
-    named = frozenset(p for p in lists.phrases if not all(word in strippable for word in p.split()))
+    titles = lists.titles | lists.honorifics
+    named = frozenset(
+        phrase
+        for phrase in lists.phrases
+        if phrase.split()[0] in titles and not all(word in strippable for word in phrase.split())
+    )
     return strippable, not_in_names, longest, named
 
 
@@ -425,7 +430,14 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
         return None
     if ANIMAL_BEFORE.search(text, max(0, run[0].start - 40), run[0].start) or ANIMAL_AFTER.match(text, end):
         return None  # "a hound called Sir Lancelot", "Sir Percy, the Irish-trained hurdler"
-    if AS_ROLE.search(text, max(0, run[0].start - 40), run[0].start) and ROLE_END.match(text, end):
+    honorifics_only = all(
+        token.key in NICKNAME_TITLES or token.key in lists.honorifics for token in run[:index]
+    )
+    if (
+        honorifics_only
+        and AS_ROLE.search(text, max(0, run[0].start - 40), run[0].start)
+        and ROLE_END.match(text, end)
+    ):
         return None  # a role: "superb as Mrs Wilkinson", "a revelation as Rose Tyler"
     adjacent = run[index - 1].key if index else previous
     if adjacent in NICKNAME_TITLES and index and is_nickname(run, index - 1, text):
@@ -452,8 +464,8 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
             or bool(PERSON_AFTER.match(text, end))
         )
     given = [token for token in name if not token.is_initial]
-    # A known given name, or initials ("JK Rowling"), before a surname is evidence.
-    if len(given) > 1 and (given[0].key in lists.given_names or given[0].bare_initials):
+    # A known given name before a surname is evidence.
+    if len(given) > 1 and given[0].key in lists.given_names:
         evidenced = True
     if not index and previous == "the":
         evidenced = False  # a modifier or a thing: "the Lesley Ann deposit", "the Antiques Roadshow"
