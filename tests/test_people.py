@@ -223,7 +223,10 @@ def test_lists_that_are_not_line_ups_name_nobody():
             "Dame Carol Ainsworth presented the medals. Dame Carol said so. He watched Carol.",
             {"Carol Ainsworth"},
         ),
-        ("The sixth book in JK Rowling's series is out. Rowling, who gives no interviews, read.", {"JK Rowling"}),  # noqa: E501
+        (
+            "The sixth book in JK Rowling's series is out. Rowling, who gives no interviews, read.",
+            {"JK Rowling"},
+        ),
         ("Ryan Washington, the Aston Villa striker, joined on loan.", {"Ryan Washington"}),
         ("Chloe Benson, nine, from Croydon, who had waited since four, was first.", {"Chloe Benson"}),
     ],
