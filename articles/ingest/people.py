@@ -38,7 +38,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from articles.ingest.draft import MentionDraft
@@ -194,8 +194,8 @@ class Token:
     possessive: bool = False
     bare_initials: bool = False  # "JK" in "JK Rowling"
 
-    @property
-    def key(self) -> str:
+    @cached_property
+    def key(self) -> str:  # read once the token's text is final (see tokens())
         return fold(self.text.rstrip("."))
 
     @property
@@ -428,16 +428,15 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
         return None
     if following in lists.named_after or is_quoted(run[0].start, end, text):
         return None
-    if ANIMAL_BEFORE.search(text, max(0, run[0].start - 40), run[0].start) or ANIMAL_AFTER.match(text, end):
-        return None  # "a hound called Sir Lancelot", "Sir Percy, the Irish-trained hurdler"
+    before_run = text[max(0, run[0].start - 40) : run[0].start]
+    if ("called" in before_run or "named" in before_run) and ANIMAL_BEFORE.search(before_run):
+        return None  # "a hound called Sir Lancelot"
+    if ANIMAL_AFTER.match(text, end):
+        return None  # "Sir Percy, the Irish-trained hurdler"
     honorifics_only = all(
         token.key in NICKNAME_TITLES or token.key in lists.honorifics for token in run[:index]
     )
-    if (
-        honorifics_only
-        and AS_ROLE.search(text, max(0, run[0].start - 40), run[0].start)
-        and ROLE_END.match(text, end)
-    ):
+    if honorifics_only and "as" in before_run and AS_ROLE.search(before_run) and ROLE_END.match(text, end):
         return None  # a role: "superb as Mrs Wilkinson", "a revelation as Rose Tyler"
     adjacent = run[index - 1].key if index else previous
     if adjacent in NICKNAME_TITLES and index and is_nickname(run, index - 1, text):
@@ -503,12 +502,12 @@ def is_title(token: Token, titles: frozenset[str]) -> bool:
 class EvidencedNames:
     """The evidenced names of one article by surname and by first name, for linear lookups."""
 
-    def __init__(self, keys: list[tuple[str, ...]], candidates: list[Candidate]):
+    def __init__(self, keys: list[tuple[str, ...]], evidenced: list[bool]):
         # surname -> name key -> the indexes of the candidates with that key, in text order
         self.by_surname: dict[str, dict[tuple[str, ...], list[int]]] = defaultdict(dict)
         self.by_first: dict[str, set[tuple[str, ...]]] = defaultdict(set)
-        for i, (key, found) in enumerate(zip(keys, candidates, strict=True)):
-            if found.evidenced and key:
+        for i, (key, counted) in enumerate(zip(keys, evidenced, strict=True)):
+            if counted and key:
                 self.add(key, i)
 
     def add(self, key: tuple[str, ...], i: int) -> None:
@@ -549,10 +548,10 @@ def resolve(candidates: list[Candidate], text: str) -> list[MentionDraft]:
     """Mentions with each name resolved to the fullest evidenced form of it in the text."""
     lists = word_lists()
     keys = [name_key(text[c.start : c.end]) for c in candidates]
-    names = EvidencedNames(keys, candidates)
+    names = EvidencedNames(keys, [c.evidenced for c in candidates])
     # A full name is the canonical form of a titled short form of it ("Liam Fox" of "Mr Fox"),
     # unless it opens a sentence, where its first word may be any word ("Besides Reagan").
-    titled = EvidencedNames(keys, [replace(c, evidenced=c.evidenced and c.strong) for c in candidates])
+    titled = EvidencedNames(keys, [c.evidenced and c.strong for c in candidates])
     seen = Counter(keys)
     for i, found in enumerate(candidates):
         repeated = seen[keys[i]] > 1  # a full name written twice is no sentence opener
