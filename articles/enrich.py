@@ -86,8 +86,11 @@ class TopicRules:
         return matched
 
     def _fail(self, topic: Topic, error: RuleError) -> None:
+        """Leave the topic out, and say why where the curator sees it (the topic's admin)."""
         logger.warning("Topic %r is not applied: %s", topic.name, error)
         self.failures[topic] = str(error)
+        if topic.pk is not None:
+            Topic.objects.filter(pk=topic.pk).update(rule_error=str(error))
 
 
 class PersonDirectory:

@@ -100,6 +100,12 @@ class Topic(SlugFromName, models.Model):
         "lead (first paragraph) 2, further down 1. 3: a title hit, or a lead hit and one more mention, "
         "or three passing mentions. 1: any single hit.",
     )
+    rule_error = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Why the rule was last left unapplied (a regular expression over its time limit); "
+        "cleared when the rule is changed.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -326,3 +326,15 @@ def test_the_article_page_says_why_it_has_its_topics(client):
     assert "Why these topics" in page
     assert "“oil” in the title, “crude” in the lead, “oil” in the body" in page
     assert "Curated</strong>:\n      set by a curator" in page
+
+
+def test_a_rule_over_its_time_limit_is_marked_for_the_curator_until_it_is_changed(client):
+    Topic.objects.all().delete()
+    runaway = Topic.objects.create(name="Runaway", slug="runaway", rule="regex", pattern=r"(x+x+)+y")
+    make_article(("Text " + "x" * 1000 + " more\n") * 3, title="Runs of x")
+    apply_topics([runaway])
+    runaway.refresh_from_db()
+    assert "longer than" in runaway.rule_error
+    runaway.pattern = r"\bx+y\b"
+    runaway.save()
+    assert runaway.rule_error  # only the admin's save of a changed rule clears it

@@ -115,10 +115,19 @@ def evidence_text(hits: list[dict]) -> str:
 @admin.register(Topic)
 class TopicAdmin(LinkedToArticles, admin.ModelAdmin):
     form = TopicForm
-    list_display = ["name", "rule", "threshold", "case_sensitive", "by_rule", "by_hand", "article_list"]
+    list_display = [
+        "name",
+        "rule",
+        "threshold",
+        "case_sensitive",
+        "by_rule",
+        "by_hand",
+        "article_list",
+        "problem",
+    ]
     list_filter = ["rule"]
     search_fields = ["name", "description", "pattern"]
-    readonly_fields = ["slug", "latest_evidence"]
+    readonly_fields = ["slug", "rule_error", "latest_evidence"]
     actions = [apply_to_all_articles]
     change_form_template = "admin/articles/topic/change_form.html"
 
@@ -163,6 +172,15 @@ class TopicAdmin(LinkedToArticles, admin.ModelAdmin):
     def article_list(self, topic):
         url = reverse("admin:articles_article_changelist") + f"?topic={topic.pk}"
         return format_html('<a href="{}">{}</a>', url, "list")
+
+    @admin.display(description="problem")
+    def problem(self, topic):
+        return f"Not applied: {topic.rule_error}" if topic.rule_error else ""
+
+    def save_model(self, request, obj, form, change):
+        if RULE_FIELDS & set(form.changed_data):
+            obj.rule_error = ""  # the changed rule is tried afresh
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         """A new topic, or a changed rule, is applied to the archive at once (within

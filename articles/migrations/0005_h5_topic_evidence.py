@@ -101,5 +101,10 @@ class Migration(migrations.Migration):
             name='date_source',
             field=models.CharField(blank=True, choices=[('', 'unknown'), ('header', 'date header line'), ('published-line', '“Published:” line'), ('metadata', 'record or page metadata'), ('url', 'date in the source URL'), ('path', "date in the file's name or folder"), ('batch', 'date given for the ingest batch'), ('curator', 'set by a curator')], max_length=20),
         ),
+        migrations.AddField(
+            model_name='topic',
+            name='rule_error',
+            field=models.TextField(blank=True, editable=False, help_text='Why the rule was last left unapplied (a regular expression over its time limit); cleared when the rule is changed.'),
+        ),
         migrations.RunPython(tune_starter_topics, untune_starter_topics),
     ]
