@@ -3,6 +3,7 @@ topic rules applied, the starter topics and the apply_topics command."""
 
 import io
 import itertools
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -338,3 +339,20 @@ def test_a_rule_over_its_time_limit_is_marked_for_the_curator_until_it_is_change
     runaway.pattern = r"\bx+y\b"
     runaway.save()
     assert runaway.rule_error  # only the admin's save of a changed rule clears it
+
+
+def test_the_sample_corpus_gives_its_five_people():
+    sample = Path(__file__).resolve().parent.parent / "sample"
+    ingest_paths([sample], workers=1)
+    names = set(Person.objects.values_list("name", flat=True))
+    aliases = set(PersonAlias.objects.values_list("name", flat=True))
+    for person in [
+        "Tariq Mahmood Qureshi",
+        "Elena M. Vasquez",
+        "Helena K. Marsh",
+        "Kenji Arakawa",
+        "Amélie Durand",
+    ]:
+        assert person in names, (person, names)
+    assert {"Elena Vasquez", "Tariq Qureshi"} <= aliases
+    assert not names & {"Vasquez", "Durand", "Qureshi", "Amelie Durand"}
