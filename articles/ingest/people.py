@@ -305,7 +305,8 @@ class Spans:
 def listed_candidate(run: list[Token], found: Candidate | None, text: str) -> Candidate | None:
     """A run in a line-up is a player: a surname alone counts ("Birch; Mainwaring, Tully"), even
     one that is also a place ("Costa"), but not a place in brackets ("Referee: M Riley (Kent)")."""
-    if text.rfind("(", 0, run[0].start) > text.rfind(")", 0, run[0].start):
+    start = max(0, run[0].start - 60)  # brackets in a line-up hold a few words
+    if text.rfind("(", start, run[0].start) > text.rfind(")", start, run[0].start):
         return found
     if found is not None:
         return replace(found, evidenced=True)
