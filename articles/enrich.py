@@ -4,13 +4,17 @@
 (manual links are kept). People are one record across the archive: a name is looked up by
 name and alias, then by a safe short-form rule ("Trump" -> "Donald Trump"; a later "Syed Asim
 Munir" renames the existing "Asim Munir", keeping the old name as an alias). Names a curator
-rejected are never linked. `reextract`, `apply_topics` and `preview_topic_rule` serve the admin
-and the `apply_topics` command.
+rejected are never linked. Topic links are made by rules with enough evidence
+(articles.ingest.topics), and each keeps its score and hits. `reextract`, `apply_topics`,
+`preview_topic_rule` and `topic_evidence` serve the admin, the `apply_topics` command and the
+article page.
 """
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -19,7 +23,14 @@ from articles.indexing import queue_reindex
 from articles.ingest.draft import MentionDraft
 from articles.ingest.names import clean_name, is_short_key, name_key
 from articles.ingest.people import load_extractor
-from articles.ingest.topics import CompiledRule, RuleError, TextWords, compile_rule
+from articles.ingest.topics import (
+    DEFAULT_THRESHOLD,
+    ArticleText,
+    CompiledRule,
+    Evidence,
+    RuleError,
+    compile_rule,
+)
 from articles.models import (
     Article,
     Assignment,
@@ -36,19 +47,15 @@ logger = logging.getLogger(__name__)
 BATCH = 500
 
 
-def topic_text(title: str, body: str) -> str:
-    """The text topic rules read: the title, then the body."""
-    return f"{title}\n\n{body}"
-
-
 class TopicRules:
     """The topics' compiled rules for one run. A topic whose rule does not compile, or whose
-    regex runs over its time limit on an article, is logged and left out for the rest of the run
-    (its existing links are then left as they are)."""
+    regex runs over its time limit on an article, is logged, recorded in `failures` (for the
+    curator) and left out for the rest of the run (its existing links are then left as they are)."""
 
     def __init__(self, topics: Iterable[Topic]):
         self.rules: dict[Topic, CompiledRule] = {}
         self.manual_only: list[Topic] = []
+        self.failures: dict[Topic, str] = {}
         for topic in topics:
             if not topic.pattern.strip():
                 self.manual_only.append(topic)
@@ -56,24 +63,34 @@ class TopicRules:
             try:
                 self.rules[topic] = compile_rule(topic.rule, topic.pattern, topic.case_sensitive)
             except RuleError as error:
-                logger.warning("Topic %r is not applied: %s", topic.name, error)
+                self._fail(topic, error)
 
     @property
     def managed(self) -> list[Topic]:
         """The topics whose rule links this run recomputes (an empty pattern clears them)."""
         return [*self.rules, *self.manual_only]
 
-    def matching(self, text: str) -> list[Topic]:
+    def matching(self, title: str, body: str) -> list[tuple[Topic, Evidence]]:
+        """The topics whose rule has enough evidence in the article, with that evidence."""
         matched = []
-        words = TextWords(text)
+        article = ArticleText(title, body)
         for topic, rule in list(self.rules.items()):
             try:
-                if rule.matches(text, words):
-                    matched.append(topic)
+                evidence = rule.evidence(article)
             except RuleError as error:
-                logger.warning("Topic %r is not applied for the rest of this run: %s", topic.name, error)
+                self._fail(topic, error)
                 del self.rules[topic]
+                continue
+            if evidence is not None and evidence.score >= topic.threshold:
+                matched.append((topic, evidence))
         return matched
+
+    def _fail(self, topic: Topic, error: RuleError) -> None:
+        """Leave the topic out, and say why where the curator sees it (the topic's admin)."""
+        logger.warning("Topic %r is not applied: %s", topic.name, error)
+        self.failures[topic] = str(error)
+        if topic.pk is not None:
+            Topic.objects.filter(pk=topic.pk).update(rule_error=str(error))
 
 
 class PersonDirectory:
@@ -214,8 +231,21 @@ class Enricher:
         ]
 
     def _topic_links(self, article: Article) -> list[TopicLink]:
-        matched = self.topics.matching(topic_text(article.title, article.body))
-        return [TopicLink(article=article, topic_id=topic.pk, assigned=Assignment.RULE) for topic in matched]
+        return [
+            rule_link(article.pk, topic.pk, evidence)
+            for topic, evidence in self.topics.matching(article.title, article.body)
+        ]
+
+
+def rule_link(article_id: int, topic_id: int, evidence: Evidence) -> TopicLink:
+    """A rule's link of a topic to an article, with the evidence it was made on."""
+    return TopicLink(
+        article_id=article_id,
+        topic_id=topic_id,
+        assigned=Assignment.RULE,
+        score=evidence.score,
+        evidence=evidence.as_json(),
+    )
 
 
 def reextract(articles) -> int:
@@ -232,44 +262,76 @@ def reextract(articles) -> int:
     return len(done)
 
 
-def apply_topics(topics=None, articles=None) -> int:
-    """Recompute the rule-assigned links of `topics` (all) on `articles` (all), keeping manual
-    links; returns how many articles' topics changed (those are queued for reindexing)."""
+@dataclass
+class ApplyReport:
+    """What apply_topics did: articles read (of all there are), articles whose topics changed,
+    whether every article was read before the time budget ran out, and the topics left out
+    because their rule failed (topic name: a sentence for the curator)."""
+
+    read: int = 0
+    total: int = 0
+    changed: int = 0
+    complete: bool = True
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+def apply_topics(topics=None, articles=None, *, seconds: float | None = None) -> ApplyReport:
+    """Recompute the rule-assigned links of `topics` (all) on `articles` (all), with their
+    evidence, keeping manual links; the articles whose topics changed are queued for
+    reindexing. With `seconds`, stop after the batch that passes that budget (articles in id
+    order): the report says how far it got."""
     rules = TopicRules(Topic.objects.all() if topics is None else topics)
     articles = Article.objects.all() if articles is None else articles
-    changed = 0
-    batch: list[tuple[int, str]] = []
-    for row in articles.order_by("pk").values_list("pk", "title", "body").iterator(chunk_size=BATCH):
-        batch.append((row[0], topic_text(row[1], row[2])))
+    report = ApplyReport(total=articles.count())
+    deadline = None if seconds is None else time.monotonic() + seconds
+    batch: list[tuple[int, str, str]] = []
+    rows = articles.order_by("pk").values_list("pk", "title", "body").iterator(chunk_size=BATCH)
+    for row in rows:
+        batch.append(row)
         if len(batch) == BATCH:
-            changed += _apply_batch(rules, batch)
+            report.changed += _apply_batch(rules, batch)
+            report.read += len(batch)
             batch = []
+            if deadline is not None and time.monotonic() > deadline:
+                break
     if batch:
-        changed += _apply_batch(rules, batch)
-    return changed
+        report.changed += _apply_batch(rules, batch)
+        report.read += len(batch)
+    report.complete = report.read >= report.total
+    report.failures = {topic.name: message for topic, message in rules.failures.items()}
+    return report
 
 
-def _apply_batch(rules: TopicRules, batch: list[tuple[int, str]]) -> int:
-    """Relink one batch of (article id, text) in one transaction; returns the changed count."""
-    wanted = {(pk, topic.pk) for pk, text in batch for topic in rules.matching(text)}
-    managed = {topic.pk for topic in rules.managed}  # after matching: a timed-out topic is out
-    wanted = {pair for pair in wanted if pair[1] in managed}
-    links = TopicLink.objects.filter(article_id__in=[pk for pk, _ in batch], topic_id__in=managed)
-    existing = {
-        (a, t): assigned for a, t, assigned in links.values_list("article_id", "topic_id", "assigned")
+def _apply_batch(rules: TopicRules, batch: list[tuple[int, str, str]]) -> int:
+    """Relink one batch of (article id, title, body) in one transaction; returns how many
+    articles' topics changed (a changed score or evidence alone is saved but not counted)."""
+    found = {
+        (pk, topic.pk): evidence
+        for pk, title, body in batch
+        for topic, evidence in rules.matching(title, body)
     }
+    managed = {topic.pk for topic in rules.managed}  # after matching: a timed-out topic is out
+    wanted = {pair: evidence for pair, evidence in found.items() if pair[1] in managed}
+    links = TopicLink.objects.filter(article_id__in=[pk for pk, _, _ in batch], topic_id__in=managed)
+    existing = {(link.article_id, link.topic_id): link for link in links}
     stale = [
-        pair for pair, assigned in existing.items() if assigned == Assignment.RULE and pair not in wanted
+        pair for pair, link in existing.items() if link.assigned == Assignment.RULE and pair not in wanted
     ]
     new = [pair for pair in wanted if pair not in existing]
-    if not stale and not new:
+    refreshed = []
+    for pair, link in existing.items():
+        evidence = wanted.get(pair)
+        if link.assigned == Assignment.RULE and evidence is not None:
+            if (link.score, link.evidence) != (evidence.score, evidence.as_json()):
+                link.score, link.evidence = evidence.score, evidence.as_json()
+                refreshed.append(link)
+    if not stale and not new and not refreshed:
         return 0
     with transaction.atomic():
         for article_id, topic_ids in group_by_article(stale).items():
             links.filter(article_id=article_id, topic_id__in=topic_ids, assigned=Assignment.RULE).delete()
-        TopicLink.objects.bulk_create(
-            TopicLink(article_id=a, topic_id=t, assigned=Assignment.RULE) for a, t in new
-        )
+        TopicLink.objects.bulk_create(rule_link(a, t, wanted[a, t]) for a, t in new)
+        TopicLink.objects.bulk_update(refreshed, ["score", "evidence"])
         changed = {a for a, _ in stale} | {a for a, _ in new}
         queue_reindex(changed)
     return len(changed)
@@ -282,8 +344,59 @@ def group_by_article(pairs) -> dict[int, list[int]]:
     return grouped
 
 
-def preview_topic_rule(rule: str, pattern: str, case_sensitive: bool) -> int:
-    """How many articles the rule would match (raises RuleError for a bad rule)."""
+@dataclass(frozen=True)
+class Preview:
+    """What a rule would do: how many articles it matches with enough evidence, how many more
+    it finds words in without enough, and some matched articles with their evidence."""
+
+    matched: int
+    too_weak: int
+    samples: list[tuple[Article, Evidence]]
+
+
+PREVIEW_SAMPLES = 10
+
+
+def preview_topic_rule(
+    rule: str, pattern: str, case_sensitive: bool, threshold: int = DEFAULT_THRESHOLD
+) -> Preview:
+    """What the rule would match, newest articles first in the samples (raises RuleError for a
+    bad rule, or for a regex over its time limit on an article)."""
     compiled = compile_rule(rule, pattern, case_sensitive)
-    rows = Article.objects.order_by().values_list("title", "body").iterator(chunk_size=BATCH)
-    return sum(1 for title, body in rows if compiled.match(topic_text(title, body)) is not None)
+    matched = too_weak = 0
+    samples: list[tuple[int, Evidence]] = []
+    rows = Article.objects.order_by("-published", "-pk").values_list("pk", "title", "body")
+    for pk, title, body in rows.iterator(chunk_size=BATCH):
+        evidence = compiled.evidence(ArticleText(title, body))
+        if evidence is None:
+            continue
+        if evidence.score < threshold:
+            too_weak += 1
+            continue
+        matched += 1
+        if len(samples) < PREVIEW_SAMPLES:
+            samples.append((pk, evidence))
+    articles = Article.objects.in_bulk([pk for pk, _ in samples])
+    return Preview(matched, too_weak, [(articles[pk], evidence) for pk, evidence in samples])
+
+
+@dataclass(frozen=True)
+class TopicEvidence:
+    """One topic of an article as its page shows it: how it was assigned, and why."""
+
+    topic: Topic
+    assigned: str
+    score: int
+    hits: list[dict]
+
+    @property
+    def by_hand(self) -> bool:
+        return self.assigned == Assignment.MANUAL
+
+
+def topic_evidence(article: Article) -> list[TopicEvidence]:
+    """The article's topics with the evidence their rules found (no hits for topics set by hand)."""
+    links = (
+        TopicLink.objects.filter(article=article).select_related("topic").order_by("-score", "topic__name")
+    )
+    return [TopicEvidence(link.topic, link.assigned, link.score, link.evidence) for link in links]

@@ -9,6 +9,7 @@ are more cores. Anything stored but not yet indexed when a run dies stays marked
 and the next run indexes it first.
 """
 
+import datetime
 import fcntl
 import gc
 import multiprocessing
@@ -28,6 +29,7 @@ from django.utils import timezone
 from articles import indexing
 from articles.enrich import Enricher
 from articles.ingest.draft import ArticleDraft, FileFailure
+from articles.ingest.path_dates import with_batch_date
 from articles.ingest.people import load_extractor
 from articles.ingest.read import find_files, iter_file
 from articles.models import IngestFailure, IngestRun
@@ -256,10 +258,12 @@ def ingest_paths(
     wait: bool = False,
     workers: int | None = None,
     on_item: Callable[[ArticleDraft | FileFailure, str], None] | None = None,
+    date: datetime.date | None = None,
 ) -> RunReport:
     """Ingest files and directories into the archive; see `manage.py ingest --help`.
 
     `on_item(item, outcome)` is called for every draft and failure (progress, dry-run listing).
+    `date` dates every article that has no date of its own (ingest_paths --date).
     """
     paths = [str(p) for p in paths]
     # The main process stores and the indexer process indexes: reader processes only pay when
@@ -269,7 +273,7 @@ def ingest_paths(
     started = time.monotonic()
     if dry_run:
         catalog = Catalog()
-        for item in read_all(paths, workers):
+        for item in with_batch_date(read_all(paths, workers), date):
             outcome = "failed" if isinstance(item, FileFailure) else catalog.classify(item)[0]
             report.counts[outcome] += 1
             if on_item:
@@ -286,7 +290,7 @@ def ingest_paths(
         indexer = InlineIndexer() if connection.in_atomic_block else BackgroundIndexer()
         try:
             with indexing.deferred():
-                for result in _stored(read_all(paths, workers), store):
+                for result in _stored(with_batch_date(read_all(paths, workers), date), store):
                     outcome = _record(result, run, indexer, open_failures)
                     report.counts[outcome] += 1
                     if isinstance(result, FileFailure):

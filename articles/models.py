@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from articles.ingest.draft import DATE_SOURCES
+from articles.ingest.topics import DEFAULT_THRESHOLD
 
 
 class Source(models.Model):
@@ -97,6 +98,18 @@ class Topic(SlugFromName, models.Model):
     )
     case_sensitive = models.BooleanField(default=False)
     changed = models.DateTimeField(auto_now=True, db_index=True)  # the search's names cache reads it
+    threshold = models.PositiveSmallIntegerField(
+        default=DEFAULT_THRESHOLD,
+        help_text="Evidence the rule needs to assign the topic: each hit in the title counts 3, in the "
+        "lead (first paragraph) 2, further down 1. 3: a title hit, or a lead hit and one more mention, "
+        "or three passing mentions. 1: any single hit.",
+    )
+    rule_error = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Why the rule was last left unapplied (a regular expression over its time limit); "
+        "cleared when the rule is changed.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -183,6 +196,9 @@ class TopicLink(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="topic_links")
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="links")
     assigned = models.CharField(max_length=10, choices=Assignment.choices, default=Assignment.RULE)
+    # Why a rule assigned it: the score and the hits [{"text", "where", "count"}, ...].
+    score = models.PositiveIntegerField(default=0)
+    evidence = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "topic"], name="unique_topic_link")]

@@ -69,5 +69,6 @@ def migration_data(request):
     request.getfixturevalue("db")
     if not Topic.objects.exists():
         import_module("articles.migrations.0002_starter_topics").add_topics(apps, None)
+        import_module("articles.migrations.0006_topic_evidence").tune_starter_topics(apps, None)
     if not Group.objects.filter(name="editor").exists():
         import_module("articles.migrations.0003_editor_group").create_editor_group(apps, None)

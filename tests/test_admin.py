@@ -348,7 +348,7 @@ def test_renaming_a_topic_renames_it_in_search_and_points_to_apply(editor_client
     data.update(name="Shipping and ports", pattern="tanker, port")
     with committed():
         response = editor_client.post(change("topic", topic.pk), data, follow=True)
-    assert "to relink the articles already stored" in response.content.decode()
+    assert "Applied Shipping and ports to all 1 article" in response.content.decode()
     assert facet("topic") == {"Shipping and ports": 1}
     assert search_ids(topics=["Shipping and ports"]) == {article.pk}
 
@@ -391,7 +391,7 @@ def test_topic_with_a_bad_regular_expression_is_refused(editor_client):
 
 def test_apply_topic_links_matches_and_keeps_links_set_by_hand(editor_client, committed):
     topic = Topic.objects.create(name="Shipping", rule=Topic.Rule.ANY, pattern="tanker")
-    matching = make_article("Port news", "A tanker left port.")
+    matching = make_article("Port news", "A tanker left port. The tanker was full.")
     by_hand = make_article("Harvest", "Wheat is in.")
     TopicLink.objects.create(article=by_hand, topic=topic, assigned=Assignment.MANUAL)
     index_all()

@@ -3,13 +3,14 @@ topic rules applied, the starter topics and the apply_topics command."""
 
 import io
 import itertools
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from articles.enrich import Enricher, apply_topics, preview_topic_rule, reextract
 from articles.ingest.draft import MentionDraft
-from articles.ingest.topics import validate_rule
+from articles.ingest.topics import RuleError, validate_rule
 from articles.ingest_run import ingest_paths
 from articles.models import (
     Article,
@@ -143,29 +144,29 @@ def test_starter_topics_are_installed_with_valid_rules():
 
 def test_apply_topics_keeps_manual_links_and_drops_stale_rule_links():
     Topic.objects.all().delete()
-    oil = Topic.objects.create(name="Oil", slug="oil", rule="any", pattern="oil, crude")
-    gold = Topic.objects.create(name="Gold", slug="gold", rule="any", pattern="gold")
+    oil = Topic.objects.create(name="Oil", slug="oil", rule="any", pattern="oil, crude", threshold=1)
+    gold = Topic.objects.create(name="Gold", slug="gold", rule="any", pattern="gold", threshold=1)
     about_oil, about_gold = make_article("Crude oil rose."), make_article("Gold fell.")
     TopicLink.objects.create(article=about_gold, topic=oil, assigned=Assignment.MANUAL)
     TopicLink.objects.create(article=about_oil, topic=gold, assigned=Assignment.RULE)  # stale
 
-    assert apply_topics() == 2
+    assert apply_topics().changed == 2
     links = set(TopicLink.objects.values_list("article__body", "topic__slug", "assigned"))
     assert links == {
         ("Crude oil rose.", "oil", "rule"),
         ("Gold fell.", "gold", "rule"),
         ("Gold fell.", "oil", "manual"),
     }
-    assert apply_topics() == 0
+    assert apply_topics().changed == 0
 
     oil.pattern = ""
     oil.save()
-    assert apply_topics(topics=[oil]) == 1
+    assert apply_topics(topics=[oil]).changed == 1
     assert set(TopicLink.objects.filter(topic=oil).values_list("assigned", flat=True)) == {"manual"}
 
 
 def test_apply_topics_command_reports_counts_and_refuses_unknown_slugs():
-    make_article("Tariffs and a trade deal.")
+    make_article("Tariffs and a trade deal.", title="Tariffs")
     output = io.StringIO()
     call_command("apply_topics", "--topic", "trade-and-tariffs", stdout=output)
     assert "Applied 1 topic(s) to 1 article(s): 1 article(s) changed." in output.getvalue()
@@ -173,10 +174,21 @@ def test_apply_topics_command_reports_counts_and_refuses_unknown_slugs():
         call_command("apply_topics", "--topic", "nonsense")
 
 
-def test_preview_counts_the_articles_a_rule_would_match():
-    make_article("Crude oil rose."), make_article("Oil fell."), make_article("Turmoil.")
-    assert preview_topic_rule("any", "oil", False) == 2
-    assert preview_topic_rule("phrase", "crude oil", False) == 1
+def test_preview_counts_the_articles_a_rule_would_match_and_shows_why():
+    (
+        make_article("Crude oil rose."),
+        make_article("Oil fell. Oil fell again.", title="Oil"),
+        make_article("Turmoil."),
+    )
+    preview = preview_topic_rule("any", "oil", False, threshold=1)
+    assert (preview.matched, preview.too_weak) == (2, 0)
+    newest = preview.samples[0]  # undated, so by id: the last made first
+    assert newest[0].title == "Oil"
+    assert str(newest[1]) == "oil (title); oil (lead ×2)"
+    assert newest[1].score == 3 + 2 + 2
+    preview = preview_topic_rule("any", "oil", False, threshold=3)
+    assert (preview.matched, preview.too_weak) == (1, 1)
+    assert preview_topic_rule("phrase", "crude oil", False, threshold=1).matched == 1
 
 
 def test_reextract_relinks_people_from_the_body():
@@ -191,9 +203,156 @@ def test_a_regex_over_its_time_limit_is_dropped_for_the_run_and_its_links_kept()
     Topic.objects.all().delete()
     slow = Topic.objects.create(name="Slow", slug="slow", rule="regex", pattern=r"(a+)+$")
     Topic.objects.create(name="Oil", slug="oil", rule="any", pattern="oil")
-    article = make_article("a" * 5000 + "! oil")
+    article = make_article("a" * 5000 + "! oil", title="Oil")
     TopicLink.objects.create(article=article, topic=slow, assigned=Assignment.RULE)
-    assert apply_topics() == 1
+    report = apply_topics()
+    assert report.changed == 1
+    assert "longer than" in report.failures["Slow"]
     assert set(article.topics.values_list("slug", flat=True)) == {"slow", "oil"}
     Enricher().enrich(article, [])
     assert set(article.topics.values_list("slug", flat=True)) == {"slow", "oil"}
+
+
+# --- topics with evidence ---------------------------------------------------------------------
+
+
+def topics_of(article):
+    return set(article.topics.values_list("slug", flat=True))
+
+
+def test_a_rule_link_records_its_score_and_the_words_found_where():
+    Topic.objects.all().delete()
+    topic = Topic.objects.create(name="Oil", slug="oil", rule="any", pattern="oil, crude")
+    article = make_article("Crude prices rose.\n\nOil traders were calm.", title="Oil at a high")
+    Enricher().enrich(article, [])
+    link = TopicLink.objects.get(article=article, topic=topic)
+    assert link.score == 3 + 2 + 1
+    assert link.evidence == [
+        {"text": "oil", "where": "title", "count": 1},
+        {"text": "crude", "where": "lead", "count": 1},
+        {"text": "oil", "where": "body", "count": 1},
+    ]
+
+
+def test_a_passing_mention_is_not_enough_and_the_threshold_is_per_topic():
+    Topic.objects.all().delete()
+    strict = Topic.objects.create(name="Gold", slug="gold", rule="any", pattern="gold")
+    lenient = Topic.objects.create(
+        name="Gold (any)", slug="gold-any", rule="any", pattern="gold", threshold=1
+    )
+    body = "Markets were quiet.\n\nElsewhere, gold was flat."
+    article = make_article(body, title="Shares steady")
+    Enricher().enrich(article, [])
+    assert topics_of(article) == {lenient.slug}
+    assert apply_topics([strict, lenient]).changed == 0
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "not_expected"),
+    [
+        (
+            "Tories name a Shadow Secretary of State for the Family",
+            "The Conservatives named a Shadow Secretary of State for the Family on Monday, promising "
+            "help with childcare.\n\nThe new post covers nurseries and tax credits.",
+            "diplomacy",
+        ),
+        (
+            "Rail fares to rise by 4%",
+            "Commuters face higher fares from January, the train operators said.\n\nFares in the US "
+            "and France rose less, campaigners said, and Washington subsidises Amtrak.\n\n"
+            "Ministers said the rise was needed to pay for new trains.",
+            "united-states",
+        ),
+        (
+            "Weak dollar hits exporters",
+            "The dollar fell to a record low against the euro yesterday, hurting European "
+            "exporters.\n\nTraders blamed America's twin deficits; household debt and company loans "
+            "were not the worry, one analyst said.",
+            "debt-imf-and-aid",
+        ),
+    ],
+)
+def test_the_starter_topics_need_more_than_a_single_keyword(title, body, not_expected):
+    article = make_article(body, title=title)
+    Enricher().enrich(article, [])
+    assert not_expected not in topics_of(article)
+
+
+def test_the_starter_topics_still_apply_with_real_evidence():
+    article = make_article(
+        "The Foreign Secretary met the US ambassador in London.\n\nDiplomats said the summit would "
+        "follow in Washington.",
+        title="Foreign Secretary and US ambassador agree summit",
+    )
+    Enricher().enrich(article, [])
+    assert {"diplomacy", "united-states"} <= topics_of(article)
+
+
+def test_apply_topics_stops_within_its_time_budget_and_says_how_far_it_got(monkeypatch):
+    monkeypatch.setattr("articles.enrich.BATCH", 2)
+    Topic.objects.all().delete()
+    oil = Topic.objects.create(name="Oil", slug="oil", rule="any", pattern="oil", threshold=1)
+    for _ in range(5):
+        make_article("Oil rose.")
+    report = apply_topics([oil], seconds=0)
+    assert (report.read, report.total, report.complete) == (2, 5, False)
+    assert oil.articles.count() == 2
+    report = apply_topics([oil])
+    assert (report.read, report.complete, report.changed) == (5, True, 3)
+
+
+def test_a_catastrophic_regex_is_reported_in_preview_apply_and_ingest_and_not_applied(caplog):
+    Topic.objects.all().delete()
+    runaway = Topic.objects.create(name="Runaway", slug="runaway", rule="regex", pattern=r"(x+x+)+y")
+    article = make_article(("Text " + "x" * 1000 + " more\n") * 3, title="Runs of x")
+    with pytest.raises(RuleError, match="longer than"):
+        preview_topic_rule(runaway.rule, runaway.pattern, False)
+    report = apply_topics([runaway])
+    assert "longer than" in report.failures["Runaway"] and report.changed == 0
+    enricher = Enricher()
+    enricher.enrich(article, [])
+    assert runaway in enricher.topics.failures
+    assert "Runaway" in caplog.text
+    assert not TopicLink.objects.filter(topic=runaway).exists()
+
+
+def test_the_article_page_says_why_it_has_its_topics(client):
+    Topic.objects.all().delete()
+    Topic.objects.create(name="Oil", slug="oil", rule="any", pattern="oil, crude")
+    manual = Topic.objects.create(name="Curated", slug="curated", rule="any", pattern="")
+    article = make_article("Crude prices rose.\n\nOil <b>traders</b> were calm.", title="Oil at a high")
+    Enricher().enrich(article, [])
+    TopicLink.objects.create(article=article, topic=manual, assigned=Assignment.MANUAL)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Why these topics" in page
+    assert "“oil” in the title, “crude” in the lead, “oil” in the body" in page
+    assert "Curated</strong>:\n      set by a curator" in page
+
+
+def test_a_rule_over_its_time_limit_is_marked_for_the_curator_until_it_is_changed(client):
+    Topic.objects.all().delete()
+    runaway = Topic.objects.create(name="Runaway", slug="runaway", rule="regex", pattern=r"(x+x+)+y")
+    make_article(("Text " + "x" * 1000 + " more\n") * 3, title="Runs of x")
+    apply_topics([runaway])
+    runaway.refresh_from_db()
+    assert "longer than" in runaway.rule_error
+    runaway.pattern = r"\bx+y\b"
+    runaway.save()
+    assert runaway.rule_error  # only the admin's save of a changed rule clears it
+
+
+def test_the_sample_corpus_gives_its_five_people():
+    sample = Path(__file__).resolve().parent.parent / "sample"
+    ingest_paths([sample], workers=1)
+    names = set(Person.objects.values_list("name", flat=True))
+    aliases = set(PersonAlias.objects.values_list("name", flat=True))
+    for person in [
+        "Tariq Mahmood Qureshi",
+        "Elena M. Vasquez",
+        "Helena K. Marsh",
+        "Kenji Arakawa",
+        "Amélie Durand",
+    ]:
+        assert person in names, (person, names)
+    assert {"Elena Vasquez", "Tariq Qureshi"} <= aliases
+    assert not names & {"Vasquez", "Durand", "Qureshi", "Amelie Durand"}

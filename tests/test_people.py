@@ -1,9 +1,12 @@
 """Person extraction on the seeds (through the real reading pipeline) and on written examples."""
 
 import pickle
+from pathlib import Path
 
 import pytest
 
+from articles.ingest import people as people_module
+from articles.ingest.names import name_key
 from articles.ingest.people import RuleBasedExtractor, load_extractor
 from articles.ingest.read import read_file
 
@@ -123,3 +126,160 @@ def test_the_extractor_is_picklable_and_loaded_by_its_dotted_path():
 def test_a_bad_extractor_path_says_how_to_fix_it():
     with pytest.raises(ImportError, match="ARCHIVE_PERSON_EXTRACTOR"):
         load_extractor("articles.ingest.people.NoSuchExtractor")
+
+
+# --- British and American newspapers, sport and the arts ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The fullest form the article gives, with titled short forms resolved to it.
+        ("Tory co-chairman Liam Fox attacked the plans. Mr Fox said voters deserved better.", {"Liam Fox"}),
+        ("Fiona Deans, associate director of the Institute, spoke. Ms Deans added more.", {"Fiona Deans"}),
+        ("Sir Digby Jones warned ministers. Sir Digby said business was worried.", {"Digby Jones"}),
+        ("Digby Jones of the CBI spoke. Sir Digby said so.", {"Digby Jones"}),
+        ("Portraits by Sir Joshua Reynolds open today. Sir Joshua painted the King.", {"Joshua Reynolds"}),
+        ("Gordon Brown, the Chancellor, spoke. Mr Brown is expected to raise taxes.", {"Gordon Brown"}),
+        (
+            "The Rev Jesse Jackson visited. Mr Jackson met Tony Blair. Mr Blair said little.",
+            {"Jesse Jackson", "Tony Blair"},
+        ),
+        ("Actress Dame Judi Dench won the award. Dame Judi said she was thrilled.", {"Judi Dench"}),
+        # Honorifics, suffixes, labels and nicknames are never names.
+        ("Baroness Thatcher was in the audience.", {"Thatcher"}),
+        ("The service honoured Martin Luther King Jnr, who was shot.", {"Martin Luther King"}),
+        ("Simon Cowell, TV's Mr Nasty, was unrepentant.", {"Simon Cowell"}),
+        ("Conductor Marcello Viotti died in Munich. Viotti was 50.", {"Marcello Viotti"}),
+        ("The Harry Potter author JK Rowling was there.", {"JK Rowling"}),
+        # Sport: possessives and surnames alone resolve to the full name.
+        ("Henry's 30th-minute goal was his 20th. Thierry Henry is 27.", {"Thierry Henry"}),
+        (
+            "Chelsea manager Jose Mourinho praised Frank Lampard. Lampard, 26, scored twice.",
+            {"Jose Mourinho", "Frank Lampard"},
+        ),
+        ("Elena Vasquez, who led the IMF mission, said so. Vasquez said more.", {"Elena Vasquez"}),
+        ("Amélie Durand, an ECB board member, spoke. Durand warned about wages.", {"Amélie Durand"}),
+    ],
+)
+def test_newspaper_people_to_the_fullest_form(text, expected):
+    assert people(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fans of Harry Potter and Mary Poppins queued. The musical Mary Poppins opens tonight.",
+        "Codemasters said Colin McRae Rally 2005 sold well.",
+        "The film Maria Full of Grace won praise.",
+        "Mary Queen of Scots was executed in 1587.",
+        "The Harry Potter books sold well.",
+        "A spokesman for the Lesley Ann deposit said so.",
+        "Cowell, television's Mr Nasty, returned. The Mr Fixit of the party was there.",
+    ],
+)
+def test_works_products_characters_and_nicknames_are_not_people(text):
+    assert people(text) == set()
+
+
+LINE_UP = """Whitlock's 30th-minute goal settled it after Danny Whitlock came on.
+
+Hartfield (4-4-2): Birch; Mainwaring, Tully, Delaunay, Oyelaran; Amankwah, Kitching, Costa; Whitlock, Fairley.
+Subs not used: Rourke, Bright.
+Scorers: Whitlock 30, 81 pen. Referee: M Riley (West Yorkshire). Attendance: 11,408.
+"""
+
+
+def test_a_line_up_names_players_by_surname():
+    found = people(LINE_UP)
+    assert {"Birch", "Mainwaring", "Costa", "Rourke", "Bright", "Fairley", "Danny Whitlock"} <= found
+    assert "Whitlock" not in found  # the line-up's surname is the player named in full above
+    assert not {"West Yorkshire", "Yorkshire", "Attendance"} & found
+
+
+def test_lists_that_are_not_line_ups_name_nobody():
+    text = (
+        "Markets: Tokyo, London; Frankfurt, Paris, Zurich, Milan, Madrid, Sydney.\nShr: 12 cts; Net: 3 mln."
+    )
+    assert people(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Roles and characters are not the actors who play them.
+        ("Haydn Gwynne is superb as Mrs Wilkinson, the ballet teacher.", {"Haydn Gwynne"}),
+        ("A long run as Mr Brownlow in a BBC serial made him famous.", set()),
+        ("As Foreign Minister Ishaq Dar held talks, the markets rose.", {"Ishaq Dar"}),
+        # Animals, things named after people, quoted nicknames.
+        ("An Afghan hound called Sir Lancelot was best in show.", set()),
+        ("Earlier Sir Percy, the Irish-trained hurdler, won the race.", set()),
+        ("A ward of the King George V wing was closed.", set()),
+        ("Talent show judge quits after 'Mr Nasty' row.", set()),
+        # People known by a surname alone; short forms resolved through the evidenced form.
+        ("Puccini's score was played slowly.", {"Puccini"}),
+        ("Wang Jiahua, the Chinese envoy, spoke. Mr Wang left.", {"Wang Jiahua"}),
+        (
+            "Dame Carol Ainsworth presented the medals. Dame Carol said so. He watched Carol.",
+            {"Carol Ainsworth"},
+        ),
+        (
+            "The sixth book in JK Rowling's series is out. Rowling, who gives no interviews, read.",
+            {"JK Rowling"},
+        ),
+        ("Ryan Washington, the Aston Villa striker, joined on loan.", {"Ryan Washington"}),
+        ("Chloe Benson, nine, from Croydon, who had waited since four, was first.", {"Chloe Benson"}),
+    ],
+)
+def test_roles_animals_and_things_named_after_people(text, expected):
+    assert people(text) == expected
+
+
+def test_the_sample_corpus_people_are_found():
+    sample = Path(__file__).resolve().parent.parent / "sample"
+    found = set()
+    for path in sorted(sample.iterdir()):
+        for draft in read_file(path, 10_000_000):
+            if hasattr(draft, "body"):
+                found |= people(draft.body)
+    for name in ["Elena M. Vasquez", "Elena Vasquez", "Amélie Durand", "Amelie Durand", "Helena K. Marsh"]:
+        assert name in found or any(name_key(name) == name_key(other) for other in found), name
+    assert {"Tariq Mahmood Qureshi", "Kenji Arakawa"} <= found
+
+
+# --- cost: linear in the number of mentions -----------------------------------------------------
+
+
+def comparisons(text, monkeypatch):
+    """How many pairs of names the extractor compares on `text`."""
+    calls = 0
+    original = people_module.is_short_key
+
+    def counting(short, long):
+        nonlocal calls
+        calls += 1
+        return original(short, long)
+
+    monkeypatch.setattr(people_module, "is_short_key", counting)
+    mentions = RuleBasedExtractor().extract(text)
+    return calls, mentions
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The minister Tony Blair said the talks went well. Mr Blair left.\n",
+        # Many distinct people of one surname: at most MAX_FORMS forms are compared.
+        "Minister {first} Smith said so. Mr Smith left.\n",
+    ],
+)
+def test_name_comparisons_grow_linearly_with_the_mentions(monkeypatch, sentence):
+    names = [f"{a}{b}" for a in "BCDFGHKLMNPRST" for b in ("ara", "eno", "ilo", "omu", "ube", "yne")] * 30
+
+    def text(n):
+        return "".join(sentence.format(first=names[i % len(names)]) for i in range(n))
+
+    small_calls, small_mentions = comparisons(text(200), monkeypatch)
+    large_calls, large_mentions = comparisons(text(2000), monkeypatch)
+    assert len(large_mentions) == 10 * len(small_mentions) >= 400
+    assert large_calls <= 11 * max(small_calls, 1)

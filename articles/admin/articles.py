@@ -9,6 +9,8 @@ from django.utils.html import format_html_join
 
 from articles import curation
 from articles.admin.common import LabelledRows, confirmation_page, count_of, id_in, log_bulk, plural
+from articles.admin.dating import set_date
+from articles.admin.topics import evidence_text
 from articles.enrich import reextract
 from articles.indexing import queue_reindex, queue_removal
 from articles.models import (
@@ -97,14 +99,18 @@ class PersonLinkInline(admin.TabularInline):
 class TopicLinkInline(admin.TabularInline):
     model = TopicLink
     formset = LabelledRows
-    fields = ["topic", "assigned"]
-    readonly_fields = ["assigned"]
+    fields = ["topic", "assigned", "score", "why"]
+    readonly_fields = ["assigned", "score", "why"]
     extra = 0
     verbose_name = "topic"
     verbose_name_plural = "topics (links added here are kept apart as set by hand and survive re-application)"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("topic")
+
+    @admin.display(description="evidence (words found, where)")
+    def why(self, link):
+        return evidence_text(link.evidence)
 
 
 @admin.action(
@@ -165,7 +171,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ordering = ["-published", "-id"]
     list_per_page = 50
     show_full_result_count = False
-    actions = [reextract_articles, reindex_articles, delete_articles]
+    actions = [reextract_articles, reindex_articles, set_date, delete_articles]
     autocomplete_fields = ["source"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [

@@ -43,6 +43,8 @@ DATE_SOURCES = {
     "published-line": "“Published:” line",
     "metadata": "record or page metadata",
     "url": "date in the source URL",
+    "path": "date in the file's name or folder",
+    "batch": "date given for the ingest batch",
     "curator": "set by a curator",
 }
 

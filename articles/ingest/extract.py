@@ -16,6 +16,7 @@ import regex
 
 from articles.ingest.clean import collapse_blank_lines, is_url_only, normalise_spaces, remove_boilerplate
 from articles.ingest.draft import ArticleDraft, FileFailure
+from articles.ingest.path_dates import date_from_path
 
 TITLE_MAX_CHARS = 120
 ELLIPSIS = "…"
@@ -360,13 +361,17 @@ def to_draft(
             "No article text is left once share buttons, links and other page furniture are removed: "
             "check that the file holds the article itself, not just the page around it.",
         )
+    published, date_source = fields.published, fields.date_source
+    if published is None:  # an undated file may be dated by its name or folders
+        published = date_from_path(origin)
+        date_source = "path" if published else ""
     return ArticleDraft(
         origin=origin,
         content_hash=content_hash,
         title=fields.title[:TITLE_COLUMN_CHARS],
         body=fields.body,
-        published=fields.published,
-        date_source=fields.date_source,
+        published=published,
+        date_source=date_source,
         source_url=fields.source_url,
         dateline=fields.dateline[:DATELINE_COLUMN_CHARS],
         format=format_name,

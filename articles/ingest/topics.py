@@ -1,25 +1,46 @@
 """Topic rules applied to text: any of these words, all of them, an exact phrase, or a regex.
 
 Words and phrases match whole words ("oil" matches "oil prices", not "turmoil"), across any
-whitespace, with or without case. Regular expressions run with the `regex` package's time limit,
-so a pathological pattern fails with a clear RuleError instead of hanging ingest. A match says
-why it matched (the words found), so a curator can check a topic's links.
+whitespace, with or without case. Regular expressions run with the `regex` package's time limit
+(REGEX_TIMEOUT per article), so a pathological pattern fails with a clear RuleError instead of
+hanging ingest.
 
-    rule_matches("any", "tariff, trade deal", False, text)  -> Match(...) or None
-    validate_rule("regex", "(unclosed")                     -> "The regular expression ..."
+A rule needs enough evidence to assign its topic: every hit scores by where it is (WEIGHTS: the
+title counts most, then the lead, then a passing mention further down), and the sum must reach
+the topic's threshold. The Evidence says why: the words that matched and where.
+
+    rule_matches("any", "tariff, trade deal", False, text)        -> Match(...) or None
+    compile_rule("any", "tariff", False).evidence(ArticleText(t, b)) -> Evidence(...) or None
+    validate_rule("regex", "(unclosed")                           -> "The regular expression ..."
 """
 
+import string
+import time
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import regex
 
 RULES = ("any", "all", "phrase", "regex")
-# Seconds one regular expression may spend on one article.
+# Seconds the rule of one topic may spend on one article (the regex package checks its clock now
+# and then, so a runaway pattern stops within a second or two).
 REGEX_TIMEOUT = 0.5
-# A long, repetitive text on which validate_rule tries a regex, to catch catastrophic backtracking.
-VALIDATION_TEXT = ("aaaa bbbb " * 100 + "a" * 3000 + "!") * 2
+# A long, repetitive text on which validate_rule tries a regex, to catch catastrophic backtracking:
+# long runs of every letter and digit, and of words.
+VALIDATION_TEXT = (
+    ("aaaa bbbb " * 100 + "a" * 3000 + "!") * 2
+    + "".join(char * 800 + "!\n" for char in string.ascii_letters + string.digits)
+    + ("word " * 200 + "\n") * 2
+)
 MAX_SHOWN = 10
+# What one hit is worth by where it is, and the evidence a topic needs by default: a hit in the
+# title is enough, a hit in the lead needs one more mention, passing mentions need three.
+WEIGHTS = {"title": 3, "lead": 2, "body": 1}
+DEFAULT_THRESHOLD = 3
+# The lead: the body's first paragraph, at most this many characters.
+LEAD_CHARS = 400
+# Hits counted per rule and article: enough to reach any sensible threshold, bounded cost.
+MAX_HITS = 100
 
 
 class RuleError(ValueError):
@@ -35,6 +56,64 @@ class Match:
 
     def __str__(self) -> str:
         return ", ".join(self.found)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matched word or phrase (as found, case-folded unless the rule is case-sensitive),
+    where it was ("title", "lead" or "body") and how many times it was found there."""
+
+    text: str
+    where: str
+    count: int = 1
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "where": self.where, "count": self.count}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a rule assigns its topic: the score of its hits and the hits themselves."""
+
+    score: int
+    hits: tuple[Hit, ...]
+
+    def as_json(self) -> list[dict]:
+        return [hit.as_dict() for hit in self.hits]
+
+    def __str__(self) -> str:
+        return describe_hits(self.as_json())
+
+
+def describe_hits(hits: list[dict]) -> str:
+    """ "tariffs (title); trade deal (body ×2)" from hits as stored ({"text", "where", "count"})."""
+    parts = []
+    for hit in hits:
+        count = hit.get("count", 1)
+        parts.append(f"{hit['text']} ({hit['where']}{f' ×{count}' if count > 1 else ''})")
+    return "; ".join(parts)
+
+
+class ArticleText:
+    """An article's title and body as the rules read them: one text, the title first, and where
+    each part of it is; its words are computed once for all the rules."""
+
+    def __init__(self, title: str, body: str):
+        self.text = f"{title}\n\n{body}"
+        self.title_end = len(title)
+        body_start = len(title) + 2
+        paragraph = body.find("\n\n")
+        lead_chars = LEAD_CHARS if paragraph < 0 else min(paragraph, LEAD_CHARS)
+        self.lead_end = body_start + lead_chars
+
+    @cached_property
+    def words(self) -> "TextWords":
+        return TextWords(self.text)
+
+    def where(self, position: int) -> str:
+        if position < self.title_end:
+            return "title"
+        return "lead" if position < self.lead_end else "body"
 
 
 def too_slow() -> RuleError:
@@ -96,6 +175,39 @@ class CompiledRule:
             return Match(self.rule, self._found(firsts))
         except TimeoutError as error:
             raise too_slow() from error
+
+    def evidence(self, article: ArticleText) -> Evidence | None:
+        """The rule's hits in the article and their score, or None when it does not match at all
+        (raises RuleError when a regex runs over its time limit)."""
+        started = time.monotonic()
+        if not self.patterns or not self.matches(article.text, article.words):
+            return None
+        counts: dict[tuple[str, str], int] = {}
+        score = 0
+        try:
+            for pattern in self.patterns:
+                found = 0
+                budget = max(0.01, REGEX_TIMEOUT - (time.monotonic() - started))
+                for hit in pattern.finditer(article.text, timeout=budget):
+                    if hit.end() == hit.start():
+                        continue
+                    text = " ".join(hit.group().split())
+                    where = article.where(hit.start())
+                    key = (text if self.case_sensitive else text.casefold(), where)
+                    counts[key] = counts.get(key, 0) + 1
+                    score += WEIGHTS[where]
+                    found += 1
+                    if found == MAX_HITS:
+                        break
+                if not found:
+                    return None  # "all": every term must be found
+        except TimeoutError as error:
+            raise too_slow() from error
+        order = {"title": 0, "lead": 1, "body": 2}
+        hits = sorted(
+            (Hit(text, where, n) for (text, where), n in counts.items()), key=lambda h: order[h.where]
+        )
+        return Evidence(score, tuple(hits[:MAX_SHOWN]))
 
     def matches(self, text: str, words: "TextWords | None" = None) -> bool:
         """Whether the rule matches, stopping at the first hit (ingest needs no reasons).

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
 from articles.charts import histogram_svg
+from articles.enrich import topic_evidence
 from articles.models import Article, Person, Topic
 from articles.search import query
 from articles.urlstate import PAGE_SIZE, BadParameter, SearchState
@@ -32,6 +33,7 @@ def article(request, pk):
             (a, article_url(a, SearchState())) for a in articles_in_order(query.more_like_this(pk, SIMILAR))
         ],
         "search_url": "/" + state.query_string() if not state.is_empty else "",
+        "topic_evidence": topic_evidence(article),
         **NO_NEIGHBOURS,
     }
     if rank and not state.is_empty:

@@ -3,8 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.enrich import apply_topics
-from articles.ingest.topics import validate_rule
-from articles.models import Article, Topic
+from articles.models import Topic
 
 
 class Command(BaseCommand):
@@ -28,11 +27,10 @@ class Command(BaseCommand):
                 known = ", ".join(Topic.objects.values_list("slug", flat=True)) or "none yet"
                 raise CommandError(f"No topic with the slug {', '.join(unknown)}. Topics: {known}.")
         selected = list(selected)
-        for topic in selected:
-            if problem := validate_rule(topic.rule, topic.pattern):
-                self.stderr.write(f"Topic {topic.slug!r} skipped, its links kept: {problem}")
-        changed = apply_topics(selected)
+        report = apply_topics(selected)
+        for name, problem in report.failures.items():
+            self.stderr.write(f"Topic {name!r} was not applied, its links kept: {problem}")
         self.stdout.write(
-            f"Applied {len(selected)} topic(s) to {Article.objects.count()} article(s): "
-            f"{changed} article(s) changed."
+            f"Applied {len(selected)} topic(s) to {report.total} article(s): "
+            f"{report.changed} article(s) changed."
         )

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest.draft import DATE_SOURCES, FileFailure
+from articles.ingest.path_dates import batch_date
 from articles.ingest_run import IngestLocked, ingest_paths
 from articles.progress import ProgressBar
 
@@ -28,13 +29,21 @@ class Command(BaseCommand):
             help="If another ingest is running, wait for it instead of stopping.",
         )
         parser.add_argument(
+            "--date",
+            type=batch_date,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="Date every article of this batch that has no date of its own (in its text, metadata, "
+            "URL or file path).",
+        )
+        parser.add_argument(
             "--workers",
             type=int,
             default=None,
             help="Reader processes (default: the cores beyond the two that store and index; at least 1).",
         )
 
-    def handle(self, *args, paths, dry_run, force, wait, workers, **options):
+    def handle(self, *args, paths, dry_run, force, wait, workers, date, **options):
         missing = [p for p in paths if not Path(p).exists()]
         if len(missing) == len(paths):
             raise CommandError(
@@ -55,7 +64,7 @@ class Command(BaseCommand):
 
         try:
             report = ingest_paths(
-                paths, dry_run=dry_run, force=force, wait=wait, workers=workers, on_item=on_item
+                paths, dry_run=dry_run, force=force, wait=wait, workers=workers, on_item=on_item, date=date
             )
         except IngestLocked as error:
             raise CommandError(str(error)) from None
