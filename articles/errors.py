@@ -8,7 +8,8 @@ handler404 and handler500, for the errors Django raises before or around a view.
 
 import logging
 
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import defaults
@@ -17,6 +18,9 @@ from articles.search.index import IndexUnavailable, open_index
 from articles.urlstate import BadParameter
 
 logger = logging.getLogger(__name__)
+
+# Exceptions Django answers itself (404, 403, 400): they say nothing about the index.
+ANSWERED_BY_DJANGO = (Http404, PermissionDenied, SuspiciousOperation)
 
 UNAVAILABLE = (
     "Search is being rebuilt: its index cannot be read at the moment. "
@@ -69,6 +73,8 @@ class ErrorMiddleware:
             return bad_parameter(request, exception)
         if isinstance(exception, IndexUnavailable):
             return unavailable(request, exception)
+        if isinstance(exception, ANSWERED_BY_DJANGO):
+            return None
         try:
             open_index()
         except IndexUnavailable as damage:

@@ -144,3 +144,9 @@ def test_a_segment_truncated_under_an_open_reader_is_a_503_not_a_dead_worker(cli
     client.raise_request_exception = False
     for params in ({"q": "steel"}, {"q": "oil OR grain"}):
         assert_unavailable(client, "/api/search", params)
+
+
+def test_a_missing_page_stays_a_404_while_the_index_is_damaged(client, archive):
+    delete_the_table_of_contents()
+    assert client.get("/facets/nonsense/").status_code == 404
+    assert client.get("/api/articles/999999").status_code == 404
