@@ -150,3 +150,14 @@ def test_a_missing_page_stays_a_404_while_the_index_is_damaged(client, archive):
     delete_the_table_of_contents()
     assert client.get("/facets/nonsense/").status_code == 404
     assert client.get("/api/articles/999999").status_code == 404
+
+
+def test_an_archive_without_any_index_says_so_and_rebuild_index_makes_it(client, archive, index_dir):
+    (index_dir / index.CURRENT_FILE).unlink()
+    assert_unavailable(client, "/", {"q": "steel"})
+    assert not (index_dir / index.CURRENT_FILE).exists()  # the request created nothing
+    with pytest.raises(CommandError, match="no search index") as failure:
+        call_command("check_index")
+    assert str(failure.value).count("rebuild_index") == 1
+    call_command("rebuild_index")
+    call_command("check_index")

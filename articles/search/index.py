@@ -114,10 +114,7 @@ def _live_dir() -> Path:
     """The live generation directory; IndexUnavailable when there is none."""
     gen = current_dir()
     if gen is None:
-        raise IndexUnavailable(
-            f"There is no search index in {index_root()} yet (no {CURRENT_FILE} file); "
-            "run manage.py rebuild_index."
-        )
+        raise IndexUnavailable(f"There is no search index in {index_root()} (no {CURRENT_FILE} file).")
     if not gen.is_dir():
         raise IndexUnavailable(f"The index directory {gen} named in {CURRENT_FILE} is missing.")
     return gen
