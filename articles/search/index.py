@@ -122,7 +122,9 @@ def _live_dir() -> Path:
 
 def _storage(gen: Path) -> FileStorage:
     # Plain reads instead of mmap: a segment file truncated under an open reader then raises an
-    # error that becomes a 503, where a memory map kills the whole worker with SIGBUS.
+    # error that becomes a 503, where a memory map kills the whole worker with SIGBUS. Measured on
+    # Reuters (200 queries, mmap and not alternating in one process): search() median 3.2 -> 4.5 ms,
+    # p95 23.7 -> 26.7 ms; the size check in searcher() alone would leave a SIGBUS window open.
     return FileStorage(str(gen), supports_mmap=False)
 
 
