@@ -23,7 +23,7 @@ pytestmark = [
     ),
 ]
 
-RUN = "window.__pwned=(window.__pwned||0)+1;alert(document.domain)"
+RUN = "window.__pwned=1;alert(1)"  # short: every payload fits a topic name (100 characters)
 PAYLOADS = [
     f"<script>{RUN}</script>",
     f'<img src=x onerror="{RUN}">',
