@@ -169,6 +169,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Under /api/ a refused POST is answered in the API's JSON error shape (articles/errors.py).
+CSRF_FAILURE_VIEW = "articles.errors.csrf_failure"
+
 # Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
 # from one address, that pair is locked out for AXES_COOLOFF_MINUTES; a success resets the count.
 AUTHENTICATION_BACKENDS = [

@@ -9,5 +9,7 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+handler400 = "articles.errors.bad_request"
+handler403 = "articles.errors.forbidden"
 handler404 = "articles.errors.not_found"
 handler500 = "articles.errors.server_error"

@@ -2,8 +2,9 @@
 message, an unreadable search index a 503 that says so, and every error under /api/ (and of the
 CSV and Atom data paths) the documented JSON shape {"error": {"code", "message", "param"}}.
 
-`ErrorMiddleware` maps the exceptions views raise; `not_found` and `server_error` are the URLconf's
-handler404 and handler500, for the errors Django raises before or around a view.
+`ErrorMiddleware` maps the exceptions views raise; `bad_request`, `forbidden`, `not_found` and
+`server_error` are the URLconf's handlers for the errors Django raises before or around a view, and
+`csrf_failure` is CSRF_FAILURE_VIEW.
 """
 
 import logging
@@ -12,7 +13,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views import defaults
+from django.views import csrf, defaults
 
 from articles.search.index import IndexUnavailable, open_index
 from articles.urlstate import BadParameter
@@ -80,6 +81,24 @@ class ErrorMiddleware:
         except IndexUnavailable as damage:
             return unavailable(request, damage)
         return None
+
+
+def bad_request(request, exception):
+    if wants_data(request):
+        return error_response(400, "bad_request", "The archive cannot read this request.")
+    return defaults.bad_request(request, exception)
+
+
+def forbidden(request, exception):
+    if wants_data(request):
+        return error_response(403, "forbidden", "This request is not allowed.")
+    return defaults.permission_denied(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    if wants_data(request):
+        return error_response(403, "forbidden", "The API only reads: send GET requests.")
+    return csrf.csrf_failure(request, reason)
 
 
 def not_found(request, exception):

@@ -2,6 +2,7 @@
 the documented JSON {"error": {"code", "message", "param"}}, HTML pages with the archive's pages."""
 
 import pytest
+from django.test import Client
 
 from tests.archive_data import make_articles
 
@@ -44,3 +45,15 @@ def test_html_pages_keep_their_html_404(client):
     assert response.status_code == 404
     assert b"Search the archive" in response.content
     assert client.get("/facets/nonsense/").status_code == 404
+
+
+def test_a_post_to_the_api_without_a_csrf_token_is_a_json_403():
+    client = Client(enforce_csrf_checks=True)
+    assert error_of(client.post("/api/search", {"q": "steel"}), 403)["code"] == "forbidden"
+    assert client.post("/", {"q": "steel"}).status_code == 403
+
+
+def test_a_bad_host_header_under_the_api_is_a_json_400(client):
+    client.raise_request_exception = False
+    response = client.get("/api/search", HTTP_HOST="evil.example")
+    assert error_of(response, 400)["code"] == "bad_request"
