@@ -75,7 +75,13 @@ def assert_unavailable(client, path, params):
 def test_each_damage_is_a_503_with_a_sentence_on_every_page(client, archive, damage):
     assert client.get("/", {"q": "steel"}).status_code == 200  # a searcher is open and cached
     damage()
-    for path, params in PAGES + [(archive[0].get_absolute_url(), {})]:
+    person, topic = archive[0].persons.first(), archive[0].topics.first()
+    entity_pages = [
+        (archive[0].get_absolute_url(), {}),
+        (person.get_absolute_url(), {}),
+        (topic.get_absolute_url(), {}),
+    ]
+    for path, params in PAGES + entity_pages:
         assert_unavailable(client, path, params)
 
 
