@@ -83,7 +83,8 @@ TEMPLATES = [
     },
     {  # the admin, with the app's overrides in articles/templates/admin
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # before the apps' folders, so that admin/base_site.html there overrides the admin's own
+        "DIRS": [BASE_DIR / "articles" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

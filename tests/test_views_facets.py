@@ -1,9 +1,13 @@
 """Facet classes on a fake search result: values, selection, exclusion, URLs, dates, charts."""
 
 import datetime
+import itertools
+import re
+from types import SimpleNamespace as Bucket
 
 import pytest
 
+from articles import charts
 from articles.charts import histogram_svg
 from articles.facets import DateFacet, PersonFacet, SourceFacet, active_filters
 from articles.search.facets import DateHistogram, FacetCount
@@ -99,3 +103,28 @@ def test_active_filters_name_each_filter_and_its_removal():
         ("Not source", "x.com"): "/?q=oil&topic=Trade&undated=1",
         ("Date", "undated"): "/?q=oil&topic=Trade&source_not=x.com",
     }
+
+
+@pytest.mark.parametrize("level", ["day", "month", "year"])
+@pytest.mark.parametrize("bars", [1, 2, 3, 5, 6, 7, 12, 20, 31, 60])
+def test_chart_labels_never_touch_and_stay_inside_the_chart(level, bars):
+    start = D(2025, 2, 18)
+    starts = {
+        "day": [start + datetime.timedelta(days=i) for i in range(bars)],
+        "month": [D(2000 + i // 12, i % 12 + 1, 1) for i in range(bars)],
+        "year": [D(1950 + i, 1, 1) for i in range(bars)],
+    }[level]
+    buckets = [
+        Bucket(label=str(s), start=s, count=i + 1, url="/", selected=False) for i, s in enumerate(starts)
+    ]
+    svg = str(histogram_svg(buckets, level, "chart"))
+    labels = [(float(x), text) for x, text in re.findall(r'<text x="([\d.]+)"[^>]*>([^<]+)</text>', svg)]
+    assert 1 <= len(labels) <= charts.MAX_LABELS
+    spans = [
+        (x - len(text) * charts.CHAR_WIDTH / 2, x + len(text) * charts.CHAR_WIDTH / 2) for x, text in labels
+    ]
+    rounding = 0.06  # x is written with one decimal
+    assert all(-rounding <= left and right <= charts.WIDTH + rounding for left, right in spans)
+    assert all(b[0] - a[1] >= charts.LABEL_GAP - 2 * rounding for a, b in itertools.pairwise(spans))
+    if level == "day":
+        assert labels[0][1] == "18 Feb"  # the first day shown names its month

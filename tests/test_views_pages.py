@@ -1,5 +1,7 @@
 """The article page, and the person and topic pages."""
 
+import re
+
 import pytest
 
 from articles.models import Person, Topic
@@ -36,12 +38,29 @@ def test_the_article_page_shows_date_origin_source_link_and_dateline(client, arc
     assert "KARACHI" in html
 
 
-def test_people_and_topics_link_to_filtered_searches(client, archive):
+def test_people_and_topics_link_to_their_pages_without_an_about_link_each(client, archive):
     article = by_title(archive, "Dock strike ends")
     html = client.get(article.get_absolute_url()).content.decode()
-    assert 'href="/?person=Ishaq+Dar"' in html  # the same query string as the results page's links
-    assert 'href="/?topic=Labour"' in html
     assert f'href="{Person.objects.get(name="Ishaq Dar").get_absolute_url()}"' in html
+    assert f'href="{Topic.objects.get(name="Labour").get_absolute_url()}"' in html
+    assert ">about<" not in html
+
+
+def test_the_article_page_says_which_result_of_how_many_it_is(client):
+    make_articles(filler(25))
+    hit = client.get("/", {"q": "wheat", "sort": "oldest"}).context["page"].hits[19]
+    page = client.get(hit.url)
+    html = page.content.decode()
+    assert "(result 20 of 25)" in html
+    assert 'value="wheat"' in html  # the search box keeps the search
+
+
+def test_the_topic_page_speaks_of_topics_and_the_person_page_of_people(client, archive):
+    topic_html = client.get(Topic.objects.get(name="Trade").get_absolute_url()).content.decode()
+    assert "Often named with" not in topic_html and "Nobody else" not in topic_html
+    assert "People most often named" in topic_html and "Other topics of these articles" in topic_html
+    person_html = client.get(Person.objects.get(name="Ishaq Dar").get_absolute_url()).content.decode()
+    assert "Often named with Ishaq Dar" in person_html and "Topics of these articles" in person_html
 
 
 def test_the_article_text_is_escaped(client, archive):
@@ -92,7 +111,7 @@ def test_the_person_page_shows_articles_chart_and_co_mentioned_people(client, ar
         "Dock strike ends",
         "Steel tariffs rise again",
     ]
-    assert [(v.label, v.count) for v, _ in response.context["co_mentioned"]] == [("Marco Rubio", 1)]
+    assert [(v.label, v.count) for v, _ in response.context["co_people"]] == [("Marco Rubio", 1)]
     assert "<svg" in str(response.context["chart"])
     # all in 1987: the chart shows months, each bar a search for the person in that month
     assert 'href="/?person=Ishaq+Dar&amp;date_from=1987-03-01&amp;date_to=1987-03-31&amp;sort=newest"' in str(
@@ -104,7 +123,7 @@ def test_the_topic_page_lists_its_articles_and_people(client, archive):
     topic = Topic.objects.get(name="Trade")
     response = client.get(topic.get_absolute_url())
     assert response.context["page"].total == 3
-    assert {v.label for v, _ in response.context["co_mentioned"]} == {"Ishaq Dar", "Marco Rubio"}
+    assert {v.label for v, _ in response.context["co_people"]} == {"Ishaq Dar", "Marco Rubio"}
 
 
 def test_person_pages_are_paged(client):
@@ -117,3 +136,23 @@ def test_person_pages_are_paged(client):
     second = client.get(person.get_absolute_url(), {"page": 2})
     assert len(second.context["page"].hits) == 1
     assert client.get(person.get_absolute_url(), {"page": 3}).status_code == 400
+
+
+def test_every_page_has_one_search_box(client, archive):
+    article = by_title(archive, "Dock strike ends")
+    pages = [
+        "/",
+        "/?q=steel",
+        article.get_absolute_url(),
+        article.get_absolute_url() + "?q=steel&rank=1",
+        Person.objects.get(name="Ishaq Dar").get_absolute_url(),
+        Topic.objects.get(name="Trade").get_absolute_url(),
+        "/facets/person/?q=steel",
+        "/?page=99",
+        "/articles/999999/",
+    ]
+    for path in pages:
+        html = client.get(path).content.decode()
+        boxes = [i for i in re.findall(r"<input[^>]*>", html) if 'type="search"' in i and 'name="q"' in i]
+        assert len(boxes) == 1, path
+        assert html.count('role="search"') == 1, path

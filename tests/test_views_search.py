@@ -226,14 +226,39 @@ def test_no_inline_event_handlers_or_scripts(client, archive):
 def test_the_facet_more_page_lists_filters_and_sorts_all_values(client, archive):
     response = client.get("/facets/person/", {"q": "steel OR grain OR oil", "order": "name"})
     assert response.status_code == 200
-    assert [v.label for v in response.context["values"]] == ["Asim Munir", "Ishaq Dar", "Marco Rubio"]
+    # people by surname, as in an index
+    assert [v.label for v in response.context["values"]] == ["Ishaq Dar", "Asim Munir", "Marco Rubio"]
+    assert '<option value="name" selected>by surname</option>' in response.content.decode()
     filtered = client.get("/facets/person/", {"q": "steel OR grain OR oil", "contains": "dar"})
     assert [v.label for v in filtered.context["values"]] == ["Ishaq Dar"]
     assert filtered.context["values"][0].toggle_url == "/?q=steel+OR+grain+OR+oil&person=Ishaq+Dar"
 
 
+def test_the_facet_more_page_names_its_search(client, archive):
+    html = client.get(
+        "/facets/topic/", {"q": "steel", "person": "Ishaq Dar", "order": "name"}
+    ).content.decode()
+    assert "For the search" in html
+    assert '<span class="chip-kind">Query:</span> steel' in html
+    assert '<span class="chip-kind">Person:</span> Ishaq Dar' in html
+    assert '<option value="name" selected>by name</option>' in html
+    assert "For every article in the archive." in client.get("/facets/topic/").content.decode()
+
+
 def test_an_unknown_facet_page_is_a_404(client, archive):
     assert client.get("/facets/colour/").status_code == 404
+
+
+def test_the_home_page_says_what_the_archive_holds_and_offers_example_searches(client, archive):
+    html = client.get("/").content.decode()
+    assert "An archive of 5 news articles." in html
+    assert '<details class="search-help" open>' in html
+    assert 'href="/?q=tariff+india"><code>tariff india</code></a>' in html
+    assert '<details class="search-help">' in client.get("/", {"q": "steel"}).content.decode()
+
+
+def test_an_empty_archive_says_how_to_fill_it(client):
+    assert "The archive is empty." in client.get("/").content.decode()
 
 
 def test_an_empty_archive_answers_with_zero_articles(client):

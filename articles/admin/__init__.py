@@ -13,3 +13,6 @@ from articles.admin import articles, ingest, people, topics  # noqa: F401  (they
 admin.site.site_header = "Archive curation"
 admin.site.site_title = "Archive curation"
 admin.site.index_title = "Curate the archive"
+# The admin's menu beside every page left the lists too narrow at 1280 px (a topic list lost its
+# last columns, article titles wrapped to four lines); the breadcrumbs and the index lead there.
+admin.site.enable_nav_sidebar = False

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.html import format_html_join
 
 from articles import curation
-from articles.admin.common import confirmation_page, count_of, id_in, log_bulk, plural
+from articles.admin.common import LabelledRows, confirmation_page, count_of, id_in, log_bulk, plural
 from articles.enrich import reextract
 from articles.indexing import queue_reindex, queue_removal
 from articles.models import (
@@ -77,6 +77,7 @@ class DatedFilter(admin.SimpleListFilter):
 
 class PersonLinkInline(admin.TabularInline):
     model = PersonLink
+    formset = LabelledRows
     fields = ["person", "assigned", "mention_list"]
     readonly_fields = ["assigned", "mention_list"]
     autocomplete_fields = ["person"]
@@ -95,6 +96,7 @@ class PersonLinkInline(admin.TabularInline):
 
 class TopicLinkInline(admin.TabularInline):
     model = TopicLink
+    formset = LabelledRows
     fields = ["topic", "assigned"]
     readonly_fields = ["assigned"]
     extra = 0
@@ -132,7 +134,10 @@ def delete_articles(modeladmin, request, queryset):
         with transaction.atomic():
             modeladmin.log_deletions(request, queryset)
             modeladmin.delete_queryset(request, queryset)
-        modeladmin.message_user(request, f"Deleted {plural(count, 'article')}; search no longer finds them.")
+        finds = "it" if count == 1 else "them"
+        modeladmin.message_user(
+            request, f"Deleted {plural(count, 'article')}; search no longer finds {finds}."
+        )
         return None
     selected = queryset.values("pk")
     return confirmation_page(

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 
 from articles import curation
@@ -20,6 +21,25 @@ def count_of(model, field, **filters):
 
 def plural(count, word):
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def plural_words(count, singular, plural_form):
+    """ "1 name kept as an alias", "2 names kept as aliases": for phrases a trailing "s" cannot make."""
+    return singular.format(count=count) if count == 1 else plural_form.format(count=count)
+
+
+class LabelledRows(BaseInlineFormSet):
+    """A tabular inline's rows, each control named for screen readers ("Topic, row 2"): the table
+    shows the field names only as column heads, which do not label the controls."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = f", row {index + 1}" if index is not None else ""
+        for field in form.fields.values():
+            # the control itself: the admin wraps related fields, and its wrapper's attrs may be
+            # another form's (RelatedFieldWidgetWrapper.__deepcopy__)
+            control = getattr(field.widget, "widget", field.widget)
+            control.attrs["aria-label"] = f"{field.label}{row}"
 
 
 def id_in(value):

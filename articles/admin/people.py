@@ -8,7 +8,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from articles import curation
-from articles.admin.common import LinkedToArticles, confirmation_page, count_of, log_bulk, plural
+from articles.admin.common import (
+    LabelledRows,
+    LinkedToArticles,
+    confirmation_page,
+    count_of,
+    log_bulk,
+    plural,
+    plural_words,
+)
 from articles.models import (
     Person,
     PersonAlias,
@@ -19,6 +27,7 @@ from articles.models import (
 
 class PersonAliasInline(admin.TabularInline):
     model = PersonAlias
+    formset = LabelledRows
     extra = 1
 
 
@@ -45,11 +54,14 @@ def merge_people(modeladmin, request, queryset):
             modeladmin.log_change(
                 request, target, f"Merged {', '.join(p.name for p in others)} into this person."
             )
+        aliases = plural_words(
+            len(plan.new_aliases), "{count} name kept as an alias", "{count} names kept as aliases"
+        )
         modeladmin.message_user(
             request,
             f"Merged {', '.join(p.name for p in others)} into {target.name}: "
-            f"{plural(plan.articles, 'article')} relinked, {plural(plan.mentions, 'mention')} moved, "
-            f"{plural(len(plan.new_aliases), 'name')} kept as aliases.",
+            f"{plural(plan.articles, 'article')} relinked, "
+            f"{plural(plan.mentions, 'mention')} moved, {aliases}.",
         )
         return None
     return confirmation_page(

@@ -66,7 +66,7 @@ def apply_to_all_articles(modeladmin, request, queryset):
 @admin.register(Topic)
 class TopicAdmin(LinkedToArticles, admin.ModelAdmin):
     form = TopicForm
-    list_display = ["name", "rule", "case_sensitive", "by_rule", "by_hand", "article_list"]
+    list_display = ["name", "rule_kind", "by_rule", "by_hand", "article_list"]
     list_filter = ["rule"]
     search_fields = ["name", "description", "pattern"]
     readonly_fields = ["slug"]
@@ -83,11 +83,19 @@ class TopicAdmin(LinkedToArticles, admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="articles by rule", ordering="rule_links")
+    # The rule's kind in a word or two, so that the list fits beside the admin's menu and filters.
+    RULE_IN_SHORT = {"any": "any word", "all": "all words", "phrase": "phrase", "regex": "regex"}
+
+    @admin.display(description="rule", ordering="rule")
+    def rule_kind(self, topic):
+        kind = self.RULE_IN_SHORT.get(topic.rule, topic.get_rule_display())
+        return f"{kind}, case-sensitive" if topic.case_sensitive else kind
+
+    @admin.display(description="by rule", ordering="rule_links")
     def by_rule(self, topic):
         return topic.rule_links
 
-    @admin.display(description="articles by hand", ordering="manual_links")
+    @admin.display(description="by hand", ordering="manual_links")
     def by_hand(self, topic):
         return topic.manual_links
 

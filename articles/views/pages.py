@@ -40,19 +40,30 @@ def article(request, pk):
     return render(request, "articles/article.html", context)
 
 
-NO_NEIGHBOURS = {"rank": None, "previous": None, "previous_title": "", "next": None, "next_title": ""}
+NO_NEIGHBOURS = {
+    "rank": None,
+    "total": None,
+    "previous": None,
+    "previous_title": "",
+    "next": None,
+    "next_title": "",
+}
 
 
 def neighbours(state: SearchState, rank: int, article_id: int) -> dict:
-    """Previous and next results around `rank`, if the search still puts this article there."""
+    """Previous and next results around `rank`, and how many results the search has, if it still
+    puts this article there."""
     pages = {}
+    totals = []
 
     def id_at(position: int) -> int | None:
         if position < 1:
             return None
         number, offset = divmod(position - 1, PAGE_SIZE)
         if number + 1 not in pages:
-            pages[number + 1] = [hit.id for hit in query.search(state.to_request(page=number + 1)).hits]
+            result = query.search(state.to_request(page=number + 1))
+            pages[number + 1] = [hit.id for hit in result.hits]
+            totals.append(result.total)
         ids = pages[number + 1]
         return ids[offset] if offset < len(ids) else None
 
@@ -62,6 +73,7 @@ def neighbours(state: SearchState, rank: int, article_id: int) -> dict:
     previous, following = found.get(id_at(rank - 1)), found.get(id_at(rank + 1))
     return {
         "rank": rank,
+        "total": totals[0],
         "previous": previous and article_url(previous, state, rank - 1),
         "previous_title": previous and previous.title,
         "next": following and article_url(following, state, rank + 1),
@@ -82,10 +94,10 @@ def topic(request, slug):
 
 def _filtered_page(request, template: str, facet: str, obj):
     """A person's or topic's page: its articles newest first, mentions over time, and the people
-    most often named beside it."""
+    and topics most often found beside it."""
     state = SearchState(**{facet: (obj.name,)}, sort="newest", page=page_param(request.GET))
     page = search_page(state)
-    people = next(f for f in page.facets if f.name == "person")
+    facets = {f.name: f for f in page.facets}
     context = {
         "object": obj,
         "page": page,
@@ -93,14 +105,16 @@ def _filtered_page(request, template: str, facet: str, obj):
         "chart": histogram_svg(
             page.dates.buckets, page.dates.level, f"Articles naming {obj.name} by {page.dates.level}"
         ),
-        "co_mentioned": co_mentioned(people),
+        "co_people": co_mentioned(facets["person"], Person),
+        "co_topics": co_mentioned(facets["topic"], Topic),
         "page_links": page_links(state.page, page.pages, lambda n: f"{request.path}?page={n}"),
     }
     return render(request, template, context)
 
 
-def co_mentioned(people) -> list[tuple]:
-    """The people most often named with the page's subject: (facet value, their page URL)."""
-    values = [v for v in people.values if not v.selected][:CO_MENTIONED]
-    pages = {p.name: p.get_absolute_url() for p in Person.objects.filter(name__in=[v.value for v in values])}
+def co_mentioned(facet, model) -> list[tuple]:
+    """The people (or topics) most often found with the page's subject: (facet value, their page
+    URL, or the search filtered by them when they have no page)."""
+    values = [v for v in facet.values if not v.selected][:CO_MENTIONED]
+    pages = {o.name: o.get_absolute_url() for o in model.objects.filter(name__in=[v.value for v in values])}
     return [(v, pages.get(v.value, v.toggle_url)) for v in values]

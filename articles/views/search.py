@@ -12,7 +12,27 @@ from articles.urlstate import SORTS, SearchState, text_param
 from articles.views.data import search_page
 from articles.views.pagination import page_links
 
+# The search tips under the search box, each a link that runs it (the README's table has the same
+# examples; tests run both against the sample corpus).
+SEARCH_EXAMPLES = [
+    ("tariff india", "both words, any word form"),
+    ('"trade deal"', "the exact phrase"),
+    ("oil OR gas", "either word"),
+    ("(oil OR gas) india", "grouping"),
+    ("-india", "without the word (or NOT india)"),
+    ("title:ceasefire", "the word in the title"),
+    ('person:"Kenji Arakawa"', "a person (person:arakawa too)"),
+    ("topic:trade", "a topic"),
+    ("source:capitalwire.example", "a source"),
+    ("tarif*", "words starting with “tarif”"),
+    ("vasques~", "a spelling one letter away"),
+    ("date:2025-08", "a month"),
+    ("date:[2025-01-01 to 2025-03-31]", "a date range"),
+]
+
 FACET_SORTS = {"count": "most articles first", "name": "by name"}
+# People are found by surname in an index of names, as in a book's; "name" sorts them so.
+PERSON_SORTS = {"count": "most articles first", "name": "by surname"}
 
 
 def search(request):
@@ -32,6 +52,9 @@ def search(request):
         "filters": active_filters(state, request.path),
         "suggestion_url": request.path + state.replace(q=page.result.suggestion).query_string(),
         "search_hidden": state.hidden("q"),
+        "examples": [
+            (q, what, request.path + SearchState(q=q).query_string()) for q, what in SEARCH_EXAMPLES
+        ],
         "sort_hidden": state.hidden("sort"),
         "date_hidden": state.hidden("date_from", "date_to", "undated"),
     }
@@ -47,21 +70,29 @@ def facet_values(request, name):
     contains = text_param(request.GET, "contains")
     result = query.search(state.to_request(page=1, page_size=1))
     facet = facet_class(state, path="/").facet_results(result, limit=None)
-    order = request.GET.get("order") if request.GET.get("order") in FACET_SORTS else "count"
+    orders = PERSON_SORTS if name == "person" else FACET_SORTS
+    order = request.GET.get("order") if request.GET.get("order") in orders else "count"
     values = [v for v in facet.values if contains.casefold() in v.label.casefold()]
     if order == "name":
-        values.sort(key=lambda v: v.label.casefold())
+        values.sort(key=surname_key if name == "person" else lambda v: v.label.casefold())
     context = {
         "state": state,
         "facet": facet,
         "values": values,
         "contains": contains,
         "order": order,
-        "orders": FACET_SORTS,
+        "orders": orders,
         "total": result.total,
         "back_url": "/" + state.query_string(),
+        "filters": active_filters(state),
     }
     return render(request, "search/facet_values.html", context)
+
+
+def surname_key(value) -> tuple[str, str]:
+    """Sort key of a person's name: the last word ("Marsh" of "Helena K. Marsh"), then the rest."""
+    words = value.label.casefold().split()
+    return (words[-1] if words else "", value.label.casefold())
 
 
 def feed_links(state: SearchState) -> dict[str, str]:

@@ -44,14 +44,14 @@ class Command(BaseCommand):
             raise CommandError("--workers must be at least 1.")
 
         show = self._show_dry if dry_run else self._show_failure
-        progress = ProgressBar(self.stdout) if not dry_run and self.stdout.isatty() else None
+        progress = ProgressBar(self.stdout, paths) if not dry_run and self.stdout.isatty() else None
 
         def on_item(item, outcome):
             if progress and outcome == "failed":
                 progress.clear()
             show(item, outcome)
             if progress:
-                progress.step(outcome)
+                progress.step(outcome, item.origin)
 
         try:
             report = ingest_paths(

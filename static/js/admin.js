@@ -1,0 +1,30 @@
+// The admin's autocomplete fields (select2) label their combobox with its current value only, which
+// is empty when nothing is chosen: name each one after its field as well. Pages work without this.
+(function () {
+  function fieldName(select) {
+    const label = select.id && document.querySelector(`label[for="${select.id}"]`);
+    return (label && label.textContent.replace(/:\s*$/, "").trim()) || select.getAttribute("aria-label") || select.name;
+  }
+
+  function nameComboboxes() {
+    document.querySelectorAll("select.admin-autocomplete").forEach((select) => {
+      const container = select.nextElementSibling;
+      const combobox = container && container.querySelector('[role="combobox"]');
+      if (!combobox || combobox.dataset.named) return;
+      const name = document.createElement("span");
+      name.id = `${select.id}-field-name`;
+      name.hidden = true;
+      name.textContent = fieldName(select);
+      container.appendChild(name);
+      const current = combobox.getAttribute("aria-labelledby") || "";
+      combobox.setAttribute("aria-labelledby", `${name.id} ${current}`.trim());
+      combobox.dataset.named = "yes";
+      // the combobox shows its value in a read-only textbox, named after the field too
+      const shown = container.querySelector('[role="textbox"]');
+      if (shown) shown.setAttribute("aria-label", name.textContent);
+    });
+  }
+
+  window.addEventListener("load", nameComboboxes); // after the admin has set up select2
+  document.addEventListener("formset:added", () => setTimeout(nameComboboxes));
+})();
