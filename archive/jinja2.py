@@ -11,11 +11,15 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import Environment
 
+from articles.links import web_url
+
 
 def environment(**options) -> Environment:
     env = Environment(**options)
     env.globals.update(static=static, url=url)
-    env.filters.update(intcomma=intcomma, plural=plural, long_date=long_date, short_date=short_date)
+    env.filters.update(
+        intcomma=intcomma, plural=plural, long_date=long_date, short_date=short_date, web_url=web_url
+    )
     return env
 
 

@@ -1,29 +1,21 @@
 """The JSON API: /api/search (the search page as data) and /api/articles/<id>.
 
-Errors have one shape, with a 4xx status: {"error": {"code": "...", "message": "...", "param": ...}}.
-`code` is "bad_parameter" (400, `param` names the parameter) or "not_found" (404).
+Errors have one shape (articles/errors.py): {"error": {"code": "...", "message": "...", "param": ...}},
+`code` "bad_parameter" (400, `param` names the parameter), "not_found" (404), "server_error" (500)
+or "index_unavailable" (503).
 """
 
 from django.http import JsonResponse
 
+from articles.errors import error_response
+from articles.links import web_url
 from articles.models import Article
-from articles.urlstate import FILTERS, PAGE_SIZE, BadParameter, SearchState
+from articles.urlstate import FILTERS, PAGE_SIZE, SearchState
 from articles.views.data import search_page
 
 
-def error_response(status: int, code: str, message: str, param: str | None = None) -> JsonResponse:
-    error = {"code": code, "message": message}
-    if param:
-        error["param"] = param
-    return JsonResponse({"error": error}, status=status)
-
-
 def search(request):
-    try:
-        state = SearchState.from_query(request.GET)
-        page = search_page(state)
-    except BadParameter as error:
-        return error_response(400, "bad_parameter", error.message, error.param)
+    page = search_page(SearchState.from_query(request.GET))
     root = request.build_absolute_uri("/").removesuffix("/")  # once, not per hit: it checks the host
     return JsonResponse(search_json(page, lambda path: root + path))
 
@@ -66,7 +58,7 @@ def search_json(page, absolute) -> dict:
                 "id": hit.article.pk,
                 "title": hit.article.title,
                 "date": _iso(hit.article.published),
-                "url": hit.article.source_url,
+                "url": web_url(hit.article.source_url) or None,
                 "archive_url": absolute(hit.path),
                 "source": hit.source or None,
                 "persons": [name for name, _ in hit.persons],
@@ -100,7 +92,7 @@ def article_json(article: Article, absolute) -> dict:
         "title": article.title,
         "date": _iso(article.published),
         "date_source": article.get_date_source_display() if article.published else None,
-        "url": article.source_url,
+        "url": web_url(article.source_url) or None,
         "archive_url": absolute(article.get_absolute_url()),
         "source": _source(article),
         "dateline": article.dateline,

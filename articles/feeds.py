@@ -1,62 +1,89 @@
-"""An Atom feed for any search: the newest matching articles, with the same GET parameters."""
+"""An Atom feed for any search: the newest matching articles, with the same GET parameters.
+
+Valid under RFC 4287: the feed names its author and links to itself with the search's query; each
+entry's summary is plain text (type="text", so no reader decodes markup in it), and its
+`<updated>` is the article's own date (the time it last changed when it has no date).
+"""
 
 import datetime
+import re
 
 from django.contrib.syndication.views import Feed
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
-from articles.api import error_response
 from articles.facet_registry import FACETS
 from articles.search import query
-from articles.urlstate import BadParameter, SearchState
+from articles.urlstate import SearchState
 from articles.views.data import articles_in_order
 
 ITEMS = 50
+AUTHOR = "News archive"
+# Characters XML 1.0 cannot carry at all; an article may hold them (ingest keeps every character).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub(" ", text)
+
+
+class PlainSummaryAtomFeed(Atom1Feed):
+    """Atom with the summary as type="text": it is the article's plain text, not HTML."""
+
+    def add_item_elements(self, handler, item):
+        summary = item["description"]
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
 
 
 class SearchFeed(Feed):
-    """Whatever the search's sort order, a feed lists the newest articles first."""
+    """Whatever the search's sort order, a feed lists the newest articles first. A bad parameter
+    raises BadParameter, which articles/errors.py answers with a JSON 400."""
 
-    feed_type = Atom1Feed
-
-    def __call__(self, request, *args, **kwargs):
-        try:
-            return super().__call__(request, *args, **kwargs)
-        except BadParameter as error:
-            return error_response(400, "bad_parameter", error.message, error.param)
+    feed_type = PlainSummaryAtomFeed
+    author_name = AUTHOR
 
     def get_object(self, request):
         return SearchState.from_query(request.GET).replace(sort="newest")
 
     def title(self, state):
-        return f"News archive: {describe(state)}"
+        return xml_text(f"News archive: {describe(state)}")
 
     def subtitle(self, state):
-        return f"The newest articles matching {describe(state)}."
+        return xml_text(f"The newest articles matching {describe(state)}.")
 
     def link(self, state):
-        return "/" + state.query_string()
+        return "/" + state.replace(sort="relevance").query_string()
+
+    def feed_url(self, state):
+        return reverse("feed") + state.replace(sort="relevance").query_string()
 
     def items(self, state):
         return articles_in_order([hit.id for hit in query.search(state.to_request(page_size=ITEMS)).hits])
 
     def item_title(self, article):
-        return article.title
+        return xml_text(article.title) or "(untitled)"
 
     def item_description(self, article):
-        return Truncator(article.body).words(60)
+        return xml_text(Truncator(article.body).words(60))
+
+    def item_author_name(self, article):
+        return xml_text(str(article.source)) if article.source_id else None
 
     def item_pubdate(self, article):
-        if article.published:
-            return datetime.datetime.combine(article.published, datetime.time(), tzinfo=datetime.UTC)
-        return article.ingested
+        return _midnight(article.published) if article.published else None
 
     def item_updateddate(self, article):
-        return article.changed
+        return _midnight(article.published) if article.published else article.changed
 
     def item_categories(self, article):
-        return article.topic_names
+        return [xml_text(name) for name in article.topic_names]
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
 
 
 def describe(state: SearchState) -> str:

@@ -97,12 +97,18 @@ def index_now(article_ids: list[int]) -> int:
     except index.IndexBusy:
         logger.warning("Search index busy; %d articles stay pending until the next flush.", len(article_ids))
         return 0
+    except index.IndexUnavailable as damage:
+        logger.error("%s %d articles stay pending until rebuild_index.", damage, len(article_ids))
+        return 0
 
 
 def remove_now(article_ids: list[int]) -> int:
     """Remove these articles from the index now; orphans left by a busy index are found by check_index."""
     try:
         return index.remove(article_ids)
+    except index.IndexUnavailable as damage:
+        logger.error("%s Run rebuild_index, which leaves out the deleted articles.", damage)
+        return 0
     except index.IndexBusy:
         logger.warning(
             "Search index busy; %d deleted articles stay in it until check_index --fix.", len(article_ids)

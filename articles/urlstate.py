@@ -30,6 +30,13 @@ FILTERS = {
 }
 # The longest page number a URL may ask for; anything beyond is certainly out of range.
 MAX_PAGE = 100_000
+# Bounds on what one URL may carry: characters of the query and of each value, values per filter.
+MAX_QUERY_CHARS = 1000
+MAX_VALUE_CHARS = 300
+MAX_VALUES = 50
+# Control characters (C0, DEL, C1) and the two XML non-characters: never meaningful in a query, and
+# unprintable in a feed. Each becomes a space.
+_CONTROL = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF], " ")
 
 
 class BadParameter(ValueError):
@@ -61,7 +68,7 @@ class SearchState:
     @classmethod
     def from_query(cls, query) -> "SearchState":
         """Parse a QueryDict (request.GET); raises BadParameter on a value that makes no sense."""
-        values = {name: _distinct(query.getlist(name)) for name in FILTERS}
+        values = {name: _distinct(name, query.getlist(name)) for name in FILTERS}
         date_from = _parse_date(query, "date_from")
         date_to = _parse_date(query, "date_to")
         if date_from and date_to and date_from > date_to:
@@ -70,16 +77,16 @@ class SearchState:
                 f"The end date {date_to:%Y-%m-%d} is before the start date {date_from:%Y-%m-%d}; "
                 "swap them or clear one.",
             )
-        sort = query.get("sort") or "relevance"
+        sort = text_param(query, "sort") or "relevance"
         if sort not in SORTS:
             raise BadParameter("sort", f"Unknown sort order “{sort}”; use one of: {', '.join(SORTS)}.")
         return cls(
-            q=query.get("q", "").strip(),
+            q=text_param(query, "q", MAX_QUERY_CHARS),
             date_from=date_from,
             date_to=date_to,
-            undated=query.get("undated", "") in ("1", "true", "on", "yes"),
+            undated=text_param(query, "undated") in ("1", "true", "on", "yes"),
             sort=sort,
-            page=_parse_page(query.get("page")),
+            page=page_param(query),
             **values,
         )
 
@@ -164,9 +171,50 @@ class SearchState:
 _quoted = functools.lru_cache(maxsize=4096)(quote_plus)
 
 
-def _distinct(values: list[str]) -> tuple[str, ...]:
-    """Non-empty values, stripped, first occurrence kept."""
-    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+def clean_text(value: str) -> str:
+    """User text as the archive reads it: control characters turned into spaces, ends trimmed."""
+    return value.translate(_CONTROL).strip()
+
+
+def _checked_length(name: str, value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise BadParameter(
+            name, f"The {name} value is {len(value):,} characters long; the archive reads at most {limit:,}."
+        )
+    return value
+
+
+def text_param(query, name: str, limit: int = MAX_VALUE_CHARS) -> str:
+    """The GET parameter `name` as clean text ("" when absent); BadParameter when over `limit`
+    characters. Every text parameter a page reads comes through here."""
+    return _checked_length(name, clean_text(query.get(name) or ""), limit)
+
+
+def number_param(query, name: str, high: int) -> int | None:
+    """The GET parameter `name` as a whole number from 1 to `high`, None when absent; BadParameter
+    otherwise. Only ASCII digits count: "²" and "٣" pass str.isdigit() but are not numbers here."""
+    raw = clean_text(query.get(name) or "")
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdecimal() and len(raw) <= len(str(high)) and 1 <= int(raw) <= high):
+        shown = raw if len(raw) <= 20 else raw[:20] + "…"
+        raise BadParameter(name, f"“{shown}” is not a valid {name}: write a whole number from 1 to {high:,}.")
+    return int(raw)
+
+
+def page_param(query) -> int:
+    """The page number asked for, 1 when absent."""
+    return number_param(query, "page", MAX_PAGE) or 1
+
+
+def _distinct(name: str, values: list[str]) -> tuple[str, ...]:
+    """Non-empty clean values, first occurrence kept; BadParameter when there are too many or one
+    is too long."""
+    cleaned = [_checked_length(name, clean_text(v), MAX_VALUE_CHARS) for v in values]
+    distinct = tuple(dict.fromkeys(v for v in cleaned if v))
+    if len(distinct) > MAX_VALUES:
+        raise BadParameter(name, f"{len(distinct):,} {name} values; a search takes at most {MAX_VALUES}.")
+    return distinct
 
 
 def _without(values: tuple[str, ...], value: str) -> tuple[str, ...]:
@@ -178,18 +226,12 @@ def _opposite(name: str) -> str:
 
 
 def _parse_date(query, name: str) -> datetime.date | None:
-    raw = (query.get(name) or "").strip()
+    raw = text_param(query, name)
     if not raw:
         return None
     try:
+        if not raw.isascii():
+            raise ValueError(raw)
         return datetime.date.fromisoformat(raw)
     except ValueError:
         raise BadParameter(name, f"“{raw}” is not a date; write it as YYYY-MM-DD, e.g. 1987-03-15.") from None
-
-
-def _parse_page(raw: str | None) -> int:
-    if raw in (None, ""):
-        return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise BadParameter("page", f"“{raw}” is not a page number; pages are numbered from 1.")
-    return int(raw)

@@ -10,6 +10,7 @@ from django.template.backends import jinja2 as jinja2_backend
 from django.test.signals import template_rendered
 
 from articles.models import Topic
+from articles.search import index
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -50,10 +51,11 @@ def reuters_dir():
 
 @pytest.fixture(autouse=True)
 def index_dir(tmp_path_factory, settings):
-    """Every test gets its own data directory (the ingest lock) and empty Whoosh index directory,
+    """Every test gets its own data directory (the ingest lock) and empty Whoosh index,
     outside tmp_path, which tests ingest; parallel test workers never share them."""
     settings.ARCHIVE_DATA_DIR = tmp_path_factory.mktemp("data")
     settings.ARCHIVE_INDEX_DIR = tmp_path_factory.mktemp("index")
+    index.create_if_absent()  # as `migrate` does for a new archive
     return settings.ARCHIVE_INDEX_DIR
 
 

@@ -28,11 +28,12 @@ def found(q) -> set[int]:
     return {hit.id for hit in search(SearchRequest(q=q, page_size=200)).hits}
 
 
-def test_index_is_created_on_first_use(index_dir):
-    assert index.current_dir() is None
-    assert index.doc_count() == 0
-    assert index.current_dir().parent == index_dir
+def test_a_new_archive_has_an_empty_index_and_creating_it_again_changes_nothing(index_dir):
+    live = index.current_dir()
+    assert live.parent == index_dir and index.doc_count() == 0
     assert not index.needs_rebuild()
+    assert index.create_if_absent() is False
+    assert index.current_dir() == live
 
 
 def test_add_or_update_replaces_by_id():
@@ -156,26 +157,6 @@ def test_error_inside_the_writer_is_raised_as_itself_and_nothing_is_committed():
             raise ValueError("bad document")
     assert index.indexed_stamps() == {1: "v1"}
     assert index_named([doc(3)], timeout=0.2) == 1  # the lock was released
-
-
-def test_missing_generation_directory_is_recreated_empty():
-    index_named([doc(1)])
-    live = index.current_dir()
-    for path in live.iterdir():
-        path.unlink()
-    live.rmdir()
-    assert index.doc_count() == 0
-    assert index.needs_rebuild() is False
-    index_named([doc(2)])
-    assert index.indexed_stamps() == {2: "v1"}
-
-
-def test_generation_without_table_of_contents_is_recreated():
-    index_named([doc(1)])
-    for path in index.current_dir().glob("*.toc"):
-        path.unlink()
-    index_named([doc(2)])
-    assert index.indexed_stamps() == {2: "v1"}
 
 
 def test_document_fields_hold_row_ids_not_names_and_dates():

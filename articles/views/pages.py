@@ -7,11 +7,12 @@ from articles.charts import histogram_svg
 from articles.enrich import topic_evidence
 from articles.models import Article, Person, Topic
 from articles.search import query
-from articles.urlstate import PAGE_SIZE, BadParameter, SearchState
+from articles.urlstate import MAX_PAGE, PAGE_SIZE, BadParameter, SearchState, number_param, page_param
 from articles.views.data import article_url, articles_in_order, search_page
 from articles.views.pagination import page_links
 
 SIMILAR = 5
+MAX_RANK = MAX_PAGE * PAGE_SIZE
 CO_MENTIONED = 10
 
 
@@ -19,9 +20,9 @@ def article(request, pk):
     article = get_object_or_404(Article.objects.with_links(), pk=pk)
     try:
         state = SearchState.from_query(request.GET)
+        rank = number_param(request.GET, "rank", MAX_RANK)
     except BadParameter:
-        state = SearchState()  # a damaged link still shows the article, without the search
-    rank = _positive_int(request.GET.get("rank"))
+        state, rank = SearchState(), None  # a damaged link still shows the article, without the search
     marked = query.highlight_full(state.q, article.body) if state.q else None
     hits = marked.count if marked else 0
     context = {
@@ -96,13 +97,8 @@ def topic(request, slug):
 def _filtered_page(request, template: str, facet: str, obj):
     """A person's or topic's page: its articles newest first, mentions over time, and the people
     and topics most often found beside it."""
-    state = SearchState(
-        **{facet: (obj.name,)}, sort="newest", page=_positive_int(request.GET.get("page")) or 1
-    )
-    try:
-        page = search_page(state)
-    except BadParameter as error:
-        return render(request, "search/error.html", {"error": error}, status=400)
+    state = SearchState(**{facet: (obj.name,)}, sort="newest", page=page_param(request.GET))
+    page = search_page(state)
     facets = {f.name: f for f in page.facets}
     context = {
         "object": obj,
@@ -124,7 +120,3 @@ def co_mentioned(facet, model) -> list[tuple]:
     values = [v for v in facet.values if not v.selected][:CO_MENTIONED]
     pages = {o.name: o.get_absolute_url() for o in model.objects.filter(name__in=[v.value for v in values])}
     return [(v, pages.get(v.value, v.toggle_url)) for v in values]
-
-
-def _positive_int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and int(raw) > 0 else None

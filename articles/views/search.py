@@ -1,4 +1,5 @@
-"""The search results page and the facet "more" pages."""
+"""The search results page and the facet "more" pages. A bad parameter raises BadParameter, which
+articles/errors.py answers with a 400 page."""
 
 from django.http import Http404
 from django.shortcuts import render
@@ -7,7 +8,7 @@ from django.urls import reverse
 from articles.charts import histogram_svg
 from articles.facets import VALUE_FACETS, Facet, active_filters
 from articles.search import query
-from articles.urlstate import SORTS, BadParameter, SearchState
+from articles.urlstate import SORTS, SearchState, text_param
 from articles.views.data import search_page
 from articles.views.pagination import page_links
 
@@ -35,11 +36,8 @@ PERSON_SORTS = {"count": "most articles first", "name": "by surname"}
 
 
 def search(request):
-    try:
-        state = SearchState.from_query(request.GET)
-        page = search_page(state, request.path)
-    except BadParameter as error:
-        return render(request, "search/error.html", {"error": error}, status=400)
+    state = SearchState.from_query(request.GET)
+    page = search_page(state, request.path)
     context = {
         "state": state,
         "page": page,
@@ -68,14 +66,11 @@ def facet_values(request, name):
     spec = VALUE_FACETS.get(name)
     if spec is None:
         raise Http404(f"There is no facet “{name}”.")
-    try:
-        state = SearchState.from_query(request.GET)
-        result = query.search(state.to_request(page=1, page_size=1))
-    except BadParameter as error:
-        return render(request, "search/error.html", {"error": error}, status=400)
+    state = SearchState.from_query(request.GET)
+    contains = text_param(request.GET, "contains")
+    result = query.search(state.to_request(page=1, page_size=1))
     facet_box = Facet(spec, state, path="/")
     facet = facet_box.facet_results(result, limit=None)
-    contains = request.GET.get("contains", "").strip()
     orders = PERSON_SORTS if name == "person" else FACET_SORTS
     order = request.GET.get("order") if request.GET.get("order") in orders else "count"
     values = facet_box.containing(facet.values, contains)

@@ -10,7 +10,9 @@ SHOWN = 10
 
 
 class Command(BaseCommand):
-    help = "Report articles missing from the search index, stale entries and orphans; exit 1 if any."
+    help = (
+        "Report a damaged search index, articles missing from it, stale entries and orphans; exit 1 if any."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -18,6 +20,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, fix, **options):
+        try:
+            index.verify()
+        except index.IndexUnavailable as damage:
+            raise CommandError(f"{damage} Run: manage.py rebuild_index") from None
         if index.needs_rebuild():
             raise CommandError(
                 "The index was built with another schema version. Run: manage.py rebuild_index"
