@@ -393,6 +393,7 @@ def _match_forgiving(searcher, req: SearchRequest, limit: int | None) -> _Matche
             "were searched; fuzzy, wildcard and prefix terms make a search slow."
         )
     except Exception:
+        index.open_index()  # a damaged index is the answer (IndexUnavailable), not a forgiving search
         logger.warning("Query %r failed; searching its plain words instead.", parsed.text, exc_info=True)
         message = "Your query could not be run as written, so its words were searched instead."
     # Plain words expand to nothing, so they cost what any ordinary query costs: no time limit.
