@@ -123,6 +123,7 @@ def _fill(article: Article, draft: ArticleDraft) -> None:
     article.dateline = draft.dateline
     article.content_hash = draft.content_hash
     article.format = draft.format
+    article.removals = [removal.as_json() for removal in draft.removals]
     article.needs_indexing = True
 
 

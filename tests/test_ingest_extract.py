@@ -208,7 +208,15 @@ def test_a_drop_cap_word_is_lowered_and_acronyms_are_kept(text, body):
     ("text", "title"),
     [
         ("Talks resume in Doha\n\nOfficials met on Tuesday.", "Talks resume in Doha"),
-        ("Talks resume in Doha\nOfficials met on Tuesday.", "Talks resume in Doha"),
+        # Text right under a short line: a hard-wrapped sentence as likely as a headline, so body.
+        ("Talks resume in Doha\nOfficials met on Tuesday.", None),
+        ("Standard Oil Co and BP North America\nInc said they plan to form a venture.", None),
+        ("U.S. Agriculture Secretary Richard\nLyng said on Monday that talks went on.", None),
+        # ... unless the next line opens something new: a dateline, a bullet.
+        (
+            "Talks resume in Doha\nDOHA: Officials from both sides met on Tuesday after a pause.",
+            "Talks resume in Doha",
+        ),
         ("Will the tariff truce hold?\n\nOfficials met.", "Will the tariff truce hold?"),
         ("Officials met in Doha on Tuesday.\n\nThey agreed.", "Officials met in Doha on Tuesday"),
         ("Officials from both countries met in the Qatari capital\non Tuesday to resume talks.", None),

@@ -13,8 +13,9 @@ import lxml.etree
 import lxml.html
 import regex
 
-from articles.ingest.draft import ArticleDraft, FileFailure
+from articles.ingest.draft import ArticleDraft, FileFailure, Removal
 from articles.ingest.extract import ArticleFields, extract_fields, parse_date, to_draft
+from articles.ingest.links import web_url
 
 # Elements that never hold article text.
 DROPPED_TAGS = (
@@ -61,9 +62,11 @@ def read_html(text: str, origin: str, content_hash: str) -> list[ArticleDraft | 
     """The one article of a web page (or why there is none)."""
     try:
         root = lxml.html.document_fromstring(_without_xml_declaration(text))
+        source_url, refused_url = _source_url(root)
         known = ArticleFields(
             title=_page_title(root),
-            source_url=_source_url(root),
+            source_url=source_url,
+            removals=(Removal(refused_url, "unsafe-url"),) if refused_url else (),
             **_published(root),
         )
         container = _main_container(root)
@@ -143,12 +146,19 @@ def _without_site_suffix(title: str, site: str) -> str:
     return title
 
 
-def _source_url(root) -> str:
-    for link in root.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split() and _is_web_url(link.get("href")):
-            return link.get("href").strip()
-    url = _meta(root, "og:url")
-    return url if _is_web_url(url) else ""
+def _source_url(root) -> tuple[str, str]:
+    """The page's canonical web address (canonical link, else og:url), and the first candidate
+    refused as not http(s) when none is one."""
+    candidates = [
+        (link.get("href") or "").strip()
+        for link in root.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ] + [_meta(root, "og:url")]
+    candidates = [candidate for candidate in candidates if candidate]
+    for candidate in candidates:
+        if web_url(candidate):
+            return web_url(candidate), ""
+    return "", candidates[0] if candidates else ""
 
 
 def _published(root) -> dict:
@@ -237,10 +247,6 @@ def _meta(root, name: str) -> str:
         if key == name and meta.get("content"):
             return " ".join(meta.get("content").split())
     return ""
-
-
-def _is_web_url(value: str | None) -> bool:
-    return bool(value) and value.strip().startswith(("http://", "https://"))
 
 
 def _without_xml_declaration(text: str) -> str:

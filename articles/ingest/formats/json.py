@@ -15,9 +15,10 @@ from collections.abc import Iterable, Iterator
 import regex
 
 from articles.ingest.decode import repair_text
-from articles.ingest.draft import ArticleDraft, FileFailure
+from articles.ingest.draft import ArticleDraft, FileFailure, Removal
 from articles.ingest.extract import ArticleFields, extract_fields, parse_date, title_case_place, to_draft
 from articles.ingest.formats.html import fragment_to_text
+from articles.ingest.links import web_url
 
 TITLE_KEYS = ("title", "headline", "heading")
 DATE_KEYS = (
@@ -117,12 +118,14 @@ def read_record(record, origin: str, position: int, unit: str) -> ArticleDraft |
     key = str(record_id).strip() if record_id not in (None, "") else str(position)
     published = _date(_first(fields, DATE_KEYS))
     dateline = _text(_first(fields, DATELINE_KEYS))
+    url = _text(_first(fields, URL_KEYS)).strip()
     known = ArticleFields(
         title=" ".join(_text(_first(fields, TITLE_KEYS)).split()),
         published=published,
         date_source="metadata" if published else "",
-        source_url=_text(_first(fields, URL_KEYS)).strip(),
+        source_url=web_url(url),
         dateline=title_case_place(dateline) if dateline.isupper() else dateline.strip(),
+        removals=(Removal(url, "unsafe-url"),) if url and not web_url(url) else (),
     )
     body = _body(_first(fields, BODY_KEYS))
     canonical = json.dumps(record, sort_keys=True, ensure_ascii=False)
