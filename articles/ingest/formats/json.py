@@ -39,8 +39,10 @@ ID_KEYS = ("id", "_id", "article_id", "uuid", "guid")
 # Where exporters put the list of records in a JSON object.
 LIST_KEYS = ("articles", "items", "records", "results", "data", "posts")
 
+# A body is HTML when it closes an element or breaks a line as HTML does: wire copy writes company
+# names in angle brackets ("<B and R International Inc>"), which an opening tag alone would match.
 _MARKUP = regex.compile(
-    r"<(?:p|div|br|h[1-6]|ul|ol|li|blockquote|span|a|em|strong|b|i)\b[^>]*>", regex.IGNORECASE
+    r"</(?:p|div|h[1-6]|ul|ol|li|blockquote|span|a|em|strong|b|i)\s*>|<br\s*/?>", regex.IGNORECASE
 )
 
 
