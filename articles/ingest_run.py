@@ -242,10 +242,17 @@ class RunReport:
     failures: list[FileFailure] = field(default_factory=list)
     run: IngestRun | None = None
     seconds: float = 0.0
+    refused_urls: int = 0
 
     def summary(self) -> str:
         parts = [f"{self.counts[o]} {o}" for o in (*Outcome, "failed")]
-        return f"{', '.join(parts)} in {self.seconds:.1f} s"
+        refused = (
+            f"; {self.refused_urls} source URL(s) refused as not http or https (kept with the article "
+            "as removed text)"
+            if self.refused_urls
+            else ""
+        )
+        return f"{', '.join(parts)} in {self.seconds:.1f} s{refused}"
 
 
 def ingest_paths(
@@ -281,23 +288,26 @@ def ingest_paths(
         indexing.flush_pending()  # articles a killed run stored but did not index
         run = IngestRun.objects.create(paths="\n".join(paths))
         report.run = run
-        open_failures = set(IngestFailure.objects.filter(resolved=False).values_list("path", flat=True))
         store = DraftStore(Catalog(), Enricher(), force=force)
+        files_read, failed = set(), set()
         indexer = InlineIndexer() if connection.in_atomic_block else BackgroundIndexer()
         try:
             with indexing.deferred():
                 for result in _stored(read_all(paths, workers), store):
-                    outcome = _record(result, run, indexer, open_failures)
+                    outcome = _record(result, run, indexer)
                     report.counts[outcome] += 1
-                    if isinstance(result, FileFailure):
-                        item = result
-                        report.failures.append(item)
-                    else:
-                        item = result.draft
+                    item = result if isinstance(result, FileFailure) else result.draft
+                    files_read.add(item.file or item.origin)
+                    if outcome == "failed":
+                        failed.add(item.origin)
+                        report.failures.append(_as_failure(result))
+                    elif any(removal.rule == "unsafe-url" for removal in item.removals):
+                        report.refused_urls += 1
                     if on_item:
                         on_item(item, outcome)
         finally:
             indexer.close()
+            _resolve_failures(run, files_read, failed)
             _finish(run, report.counts)
         # Whatever the index could not take while the run went on, and articles renamed people
         # touched (deferred above).
@@ -317,7 +327,7 @@ def _stored(items: Iterable[ArticleDraft | FileFailure], store: DraftStore) -> I
     yield from store.flush()
 
 
-def _record(result: Stored | FileFailure, run, indexer, open_failures) -> str:
+def _record(result: Stored | FileFailure, run, indexer) -> str:
     """Record one settled item (failures with their reason) and hand what changed to the indexer;
     returns its outcome."""
     if isinstance(result, FileFailure):
@@ -325,19 +335,39 @@ def _record(result: Stored | FileFailure, run, indexer, open_failures) -> str:
         return "failed"
     origin = result.draft.origin
     if result.error is not None:
-        IngestFailure.objects.create(
-            run=run,
-            path=origin,
-            code="store-error",
-            message=f"Could not store the article ({result.error}); ingest the file again, "
-            "and report the error if it stays.",
-        )
+        failure = _as_failure(result)
+        IngestFailure.objects.create(run=run, path=origin, code=failure.code, message=failure.message)
         return "failed"
-    if origin in open_failures:
-        IngestFailure.objects.filter(path=origin, resolved=False).update(resolved=True)
     if result.outcome in (Outcome.NEW, Outcome.UPDATED):
         indexer.add(result.article_id, new=result.outcome is Outcome.NEW)
     return result.outcome
+
+
+def _as_failure(result: Stored | FileFailure) -> FileFailure:
+    if isinstance(result, FileFailure):
+        return result
+    return FileFailure(
+        result.draft.origin,
+        "store-error",
+        f"Could not store the article ({result.error}); ingest the file again, "
+        "and report the error if it stays.",
+        result.draft.file,
+    )
+
+
+def _resolve_failures(run: IngestRun, files_read: set[str], failed: set[str]) -> None:
+    """Mark resolved the earlier runs' failures of the files this run read, where the failing
+    file or record ("feed.jsonl#12") did not fail again."""
+
+    def read_now(path: str) -> bool:
+        if path in files_read:
+            return True
+        return any(path[:index] in files_read for index, char in enumerate(path) if char == "#")
+
+    open_failures = IngestFailure.objects.filter(resolved=False).exclude(run=run).values_list("pk", "path")
+    resolved = [pk for pk, path in open_failures if path not in failed and read_now(path)]
+    for chunk in indexing.chunks(resolved):
+        IngestFailure.objects.filter(pk__in=chunk).update(resolved=True)
 
 
 def _finish(run: IngestRun, counts: Counter) -> None:

@@ -8,6 +8,7 @@ sentence saying what went wrong and what to do. It runs in worker processes too.
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from articles.ingest.decode import DecodeError, decode_bytes
@@ -48,9 +49,10 @@ DOCUMENTATION_NAMES = frozenset({"readme", "license", "licence", "changelog"})
 def find_files(paths: Iterable[str | Path]) -> Iterator[Path | FileFailure]:
     """Every file under `paths` (files and directories in any mix, directories recursively, in sorted
     order), skipping hidden files and folders and a folder's README; a path that is missing or
-    cannot be listed comes back as an "unreadable" FileFailure and the rest goes on."""
+    cannot be listed comes back as an "unreadable" FileFailure and the rest goes on. Files are
+    known by their resolved absolute path, so one file given by two paths is one file."""
     for given in paths:
-        path = Path(given)
+        path = Path(given).resolve()
         if path.is_dir():
             yield from _walk(path)
         elif path.is_file():
@@ -68,8 +70,19 @@ def read_file(path: Path, max_bytes: int) -> list[ArticleDraft | FileFailure]:
     return list(iter_file(path, max_bytes))
 
 
-def iter_file(path: Path, max_bytes: int) -> Iterable[ArticleDraft | FileFailure]:
-    """As read_file, but a multi-article file's articles come one at a time, as they are read."""
+def iter_file(path: Path, max_bytes: int) -> Iterator[ArticleDraft | FileFailure]:
+    """As read_file, but a multi-article file's articles come one at a time, as they are read;
+    each names the file it came from (`file`)."""
+    file = str(path)
+    for item in _file_items(path, max_bytes):
+        if isinstance(item, FileFailure):
+            yield item if item.file else replace(item, file=file)
+        else:
+            item.file = file
+            yield item
+
+
+def _file_items(path: Path, max_bytes: int) -> Iterable[ArticleDraft | FileFailure]:
     origin = str(path)
     data_or_failure = _read_bytes(path, max_bytes)
     if isinstance(data_or_failure, FileFailure):
@@ -127,7 +140,7 @@ def _walk(folder: Path) -> Iterator[Path | FileFailure]:
         if entry.is_dir(follow_symlinks=False):  # no symlinked folders: they can loop
             yield from _walk(Path(entry.path))
         elif entry.is_file() and Path(entry.name).stem.casefold() not in DOCUMENTATION_NAMES:
-            yield Path(entry.path)
+            yield Path(entry.path).resolve()  # a symlinked file is known by the file it names
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes | FileFailure:
