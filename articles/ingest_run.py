@@ -27,9 +27,10 @@ from django.utils import timezone
 
 from articles import indexing
 from articles.enrich import Enricher
+from articles.ingest.budget import OverBudget, time_budget
 from articles.ingest.draft import ArticleDraft, FileFailure
 from articles.ingest.people import load_extractor
-from articles.ingest.read import find_files, iter_file
+from articles.ingest.read import find_files, is_streamed, iter_file
 from articles.models import IngestFailure, IngestRun
 from articles.search import index
 from articles.store import Catalog, DraftStore, Outcome, Stored
@@ -99,37 +100,66 @@ def _init_worker(extractor_path: str, forked: bool = True) -> None:
     _extractor = load_extractor(extractor_path)
 
 
-def _drafts(path: str, max_bytes: int) -> Iterator[ArticleDraft | FileFailure]:
-    """One file's drafts (with their people) and failures, as they are read."""
-    for item in iter_file(Path(path), max_bytes):
-        if isinstance(item, ArticleDraft):
-            item.mentions = _extractor.extract(item.body)
+def _drafts(path: str, max_bytes: int, budget: float) -> Iterator[ArticleDraft | FileFailure]:
+    """One file's drafts (with their people) and failures, as they are read. Reading one article
+    (a file, or a record of an export) and finding its people has `budget` seconds: an article
+    over it fails, and so does the rest of the file if the reader itself was stopped."""
+    items = iter(iter_file(Path(path), max_bytes))
+    while True:
+        reading, item = True, None
+        try:
+            with time_budget(budget):
+                item = next(items, None)
+                if item is None:
+                    return
+                reading = False
+                if isinstance(item, ArticleDraft):
+                    item.mentions = _extractor.extract(item.body)
+        except OverBudget:
+            yield _too_slow(item.origin if item else path, path, budget, whole_file=reading)
+            if reading:
+                return
+            continue
         yield item
 
 
-def _read(task: tuple[str, int]) -> list[ArticleDraft | FileFailure]:
+def _too_slow(origin: str, path: str, budget: float, whole_file: bool) -> FileFailure:
+    what = "Reading the file" if whole_file else "Reading this article and finding its people"
+    rest = " (the articles before it were read)" if whole_file and origin == path else ""
+    return FileFailure(
+        origin,
+        "too-slow",
+        f"{what} took longer than the {budget:g} s budget (ARCHIVE_INGEST_SECONDS_PER_FILE){rest}: "
+        "check that it is an article and not generated or repeated text, split it, or raise the budget.",
+        path,
+    )
+
+
+def _read(task: tuple[str, int, float]) -> list[ArticleDraft | FileFailure]:
     return list(_drafts(*task))
 
 
 def read_all(paths: Iterable[str | os.PathLike], workers: int) -> Iterator[ArticleDraft | FileFailure]:
-    """Every draft and failure under `paths`, read by `workers` processes (in this one when 1,
-    where a large JSON Lines export streams instead of being read whole)."""
-    files = []
+    """Every draft and failure under `paths`, read by `workers` processes (in this one when 1).
+    Exports over the size limit are always read in this process, a record at a time, so that
+    their articles stream through instead of piling up in a worker."""
+    files, streamed = [], []
+    max_bytes = settings.ARCHIVE_MAX_FILE_BYTES
+    budget = settings.ARCHIVE_INGEST_SECONDS_PER_FILE
     for found in find_files(paths):
         if isinstance(found, FileFailure):
             yield found
         else:
-            files.append(str(found))
-    max_bytes = settings.ARCHIVE_MAX_FILE_BYTES
-    if workers <= 1 or len(files) < 8:
-        _init_worker(settings.ARCHIVE_PERSON_EXTRACTOR, forked=False)
-        for path in files:
-            yield from _drafts(path, max_bytes)
-        return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, _init_worker, (settings.ARCHIVE_PERSON_EXTRACTOR,)) as pool:
-        for items in pool.imap(_read, [(path, max_bytes) for path in files], chunksize=8):
-            yield from items
+            (streamed if is_streamed(found, max_bytes) else files).append(str(found))
+    if workers > 1 and len(files) >= 8:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, _init_worker, (settings.ARCHIVE_PERSON_EXTRACTOR,)) as pool:
+            for items in pool.imap(_read, [(path, max_bytes, budget) for path in files], chunksize=8):
+                yield from items
+        files = []
+    _init_worker(settings.ARCHIVE_PERSON_EXTRACTOR, forked=False)
+    for path in files + streamed:
+        yield from _drafts(path, max_bytes, budget)
 
 
 # --- indexing, in a background process ------------------------------------------------------

@@ -97,3 +97,8 @@ class FileFailure:
     code: str
     message: str
     file: str = ""
+
+
+def megabytes(size: int) -> str:
+    """A size limit as failure messages state it: "20.0 MB", "4,096 bytes"."""
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size:,} bytes"

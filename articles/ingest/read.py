@@ -12,9 +12,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from articles.ingest.decode import DecodeError, decode_bytes
-from articles.ingest.draft import ArticleDraft, FileFailure
+from articles.ingest.draft import ArticleDraft, FileFailure, megabytes
 from articles.ingest.formats.html import read_html
 from articles.ingest.formats.json import read_json, read_json_lines
+from articles.ingest.formats.json_stream import stream_json, stream_json_lines
 from articles.ingest.formats.text import read_text
 
 Reader = Callable[[str, str, str], Iterable[ArticleDraft | FileFailure]]
@@ -37,6 +38,9 @@ FORMAT_BY_SUFFIX = {
     ".ndjson": "jsonl",
     ".json": "json",
 }
+# Formats read from disk a record at a time when a file is over the size limit (which then
+# applies to each record).
+STREAMERS = {"jsonl": stream_json_lines, "json": stream_json}
 # Formats people keep articles in that this pipeline does not read: refused with advice.
 UNSUPPORTED_SUFFIXES = frozenset(
     ".pdf .doc .docx .odt .rtf .epub .xls .xlsx .ods .csv .tsv .ppt .pptx .xml .sgm .sgml .zip .gz .tgz "
@@ -84,6 +88,8 @@ def iter_file(path: Path, max_bytes: int) -> Iterator[ArticleDraft | FileFailure
 
 def _file_items(path: Path, max_bytes: int) -> Iterable[ArticleDraft | FileFailure]:
     origin = str(path)
+    if is_streamed(path, max_bytes):
+        return STREAMERS[FORMAT_BY_SUFFIX[path.suffix.lower()]](path, max_bytes)
     data_or_failure = _read_bytes(path, max_bytes)
     if isinstance(data_or_failure, FileFailure):
         return [data_or_failure]
@@ -107,6 +113,16 @@ def _file_items(path: Path, max_bytes: int) -> Iterable[ArticleDraft | FileFailu
             _unsupported(origin, "The file looks like XML or SGML markup, which the archive does not read")
         ]
     return READERS[format_name](text, origin, hashlib.sha256(data).hexdigest())
+
+
+def is_streamed(path: Path, max_bytes: int) -> bool:
+    """The file is a JSON export over the size limit, read a record at a time."""
+    if FORMAT_BY_SUFFIX.get(path.suffix.lower()) not in STREAMERS:
+        return False
+    try:
+        return path.stat().st_size > max_bytes
+    except OSError:
+        return False  # reading it will say why
 
 
 def sniff_format(text: str) -> str | None:
@@ -160,7 +176,8 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes | FileFailure:
         return FileFailure(
             origin,
             "too-large",
-            f"The file is larger than the {_megabytes(max_bytes)} limit: split it into smaller files, "
+            f"The file is larger than the {megabytes(max_bytes)} limit: split it into smaller files, "
+            "save a large export as JSON Lines (.jsonl, read a record at a time whatever its size), "
             "or raise ARCHIVE_MAX_FILE_BYTES.",
         )
     return data
@@ -173,7 +190,3 @@ def _unsupported(origin: str, what: str) -> FileFailure:
         f"{what}: save the article as plain text (.txt), HTML (.html) or JSON (.json, .jsonl) "
         "and ingest that.",
     )
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size:,} bytes"

@@ -51,19 +51,22 @@ def read_json_lines(text: str, origin: str, content_hash: str = "") -> Iterator[
     articles); a line that is not a JSON object fails alone. (Each record is hashed on its own
     canonical JSON, so the file's `content_hash` is not used.)"""
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield FileFailure(
-                f"{origin}#{number}",
-                "malformed-json",
-                f"Line {number} is not valid JSON ({error.msg} at column {error.colno}): fix or "
-                "remove that line and ingest the file again; the file's other lines were read.",
-            )
-            continue
-        yield read_record(record, origin, number, "line")
+        if line.strip():
+            yield read_json_line(line, origin, number)
+
+
+def read_json_line(line: str, origin: str, number: int) -> ArticleDraft | FileFailure:
+    """The article of line `number` of a JSON Lines file."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return FileFailure(
+            f"{origin}#{number}",
+            "malformed-json",
+            f"Line {number} is not valid JSON ({error.msg} at column {error.colno}): fix or "
+            "remove that line and ingest the file again; the file's other lines were read.",
+        )
+    return read_record(record, origin, number, "line")
 
 
 def read_json(text: str, origin: str, content_hash: str = "") -> Iterable[ArticleDraft | FileFailure]:
