@@ -9,6 +9,7 @@ are more cores. Anything stored but not yet indexed when a run dies stays marked
 and the next run indexes it first.
 """
 
+import errno
 import fcntl
 import gc
 import multiprocessing
@@ -33,7 +34,7 @@ from articles.ingest.people import load_extractor
 from articles.ingest.read import find_files, is_streamed, iter_file
 from articles.models import IngestFailure, IngestRun
 from articles.search import index
-from articles.store import Catalog, DraftStore, Outcome, Stored
+from articles.store import Catalog, DraftStore, Outcome, Stored, is_disk_full
 
 INDEX_BATCH = 200
 # Processes writing the index: with the run's own process, they keep two cores busy. Each commit
@@ -42,6 +43,8 @@ INDEX_WRITERS = 2
 # Articles indexed between commits. Segments are merged by size tier (search/merging.py), so this
 # also keeps an ingest of the Reuters-21578 collection (20,000 articles) from merging at its end.
 COMMIT_EVERY = 5_000
+# The indexer process's exit status when the disk is full.
+INDEXER_DISK_FULL = 28  # errno.ENOSPC
 # Seconds the indexer process waits for the index writer (a curator's save may hold it briefly).
 INDEX_LOCK_WAIT = 60
 
@@ -186,6 +189,17 @@ def _index_loop(queue, parent: int) -> None:
     the uncommitted articles stay pending for the next run."""
     connections.close_all()  # never share the parent's database connection after fork
     _let_go_of_inherited_lock()
+    try:
+        _index_batches(queue, parent)
+    except Exception as error:
+        if is_disk_full(error):  # the run says so in one sentence; what is not indexed stays pending
+            raise SystemExit(INDEXER_DISK_FULL) from None
+        raise
+    finally:
+        connections.close_all()
+
+
+def _index_batches(queue, parent: int) -> None:
     uncommitted = []
 
     def mark_committed():
@@ -205,7 +219,6 @@ def _index_loop(queue, parent: int) -> None:
                 bulk.checkpoint()
                 mark_committed()
     mark_committed()
-    connections.close_all()
 
 
 class BackgroundIndexer:
@@ -243,6 +256,8 @@ class BackgroundIndexer:
         if self.process.is_alive():
             self.queue.put(None)
         self.process.join()
+        if self.process.exitcode == INDEXER_DISK_FULL:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "the search index")
 
 
 class InlineIndexer:
@@ -314,36 +329,80 @@ def ingest_paths(
         report.seconds = time.monotonic() - started
         return report
 
-    with ingest_lock(wait):
-        indexing.flush_pending()  # articles a killed run stored but did not index
-        run = IngestRun.objects.create(paths="\n".join(paths))
-        report.run = run
-        store = DraftStore(Catalog(), Enricher(), force=force)
-        files_read, failed = set(), set()
-        indexer = InlineIndexer() if connection.in_atomic_block else BackgroundIndexer()
-        try:
-            with indexing.deferred():
-                for result in _stored(read_all(paths, workers), store):
-                    outcome = _record(result, run, indexer)
-                    report.counts[outcome] += 1
-                    item = result if isinstance(result, FileFailure) else result.draft
-                    files_read.add(item.file or item.origin)
-                    if outcome == "failed":
-                        failed.add(item.origin)
-                        report.failures.append(_as_failure(result))
-                    elif any(removal.rule == "unsafe-url" for removal in item.removals):
-                        report.refused_urls += 1
-                    if on_item:
-                        on_item(item, outcome)
-        finally:
-            indexer.close()
-            _resolve_failures(run, files_read, failed)
-            _finish(run, report.counts)
-        # Whatever the index could not take while the run went on, and articles renamed people
-        # touched (deferred above).
-        indexing.flush_pending()
+    try:
+        with ingest_lock(wait):
+            _run(paths, report, force, workers, on_item)
+    except Exception as error:
+        if is_disk_full(error):
+            raise DiskFull(_disk_full_sentence(error, report)) from error
+        raise
     report.seconds = time.monotonic() - started
     return report
+
+
+def _run(paths: list[str], report: RunReport, force: bool, workers: int, on_item) -> None:
+    """The run itself, under the ingest lock."""
+    indexing.flush_pending()  # articles a killed run stored but did not index
+    run = IngestRun.objects.create(paths="\n".join(paths))
+    report.run = run
+    store = DraftStore(Catalog(), Enricher(), force=force)
+    files_read, failed = set(), set()
+    indexer = InlineIndexer() if connection.in_atomic_block else BackgroundIndexer()
+    try:
+        with indexing.deferred():
+            for result in _stored(read_all(paths, workers), store):
+                outcome = _record(result, run, indexer)
+                report.counts[outcome] += 1
+                item = result if isinstance(result, FileFailure) else result.draft
+                files_read.add(item.file or item.origin)
+                if outcome == "failed":
+                    failed.add(item.origin)
+                    report.failures.append(_as_failure(result))
+                elif any(removal.rule == "unsafe-url" for removal in item.removals):
+                    report.refused_urls += 1
+                if on_item:
+                    on_item(item, outcome)
+    finally:
+        try:
+            indexer.close()
+        finally:
+            # On a full disk these may fail too; the error that stopped the run is the one to tell.
+            with _unless_disk_full():
+                _resolve_failures(run, files_read, failed)
+                _finish(run, report.counts)
+    # Whatever the index could not take while the run went on, and articles renamed people
+    # touched (deferred above).
+    indexing.flush_pending()
+
+
+class DiskFull(Exception):
+    """The disk filled up during a run: the run stopped; its message is one sentence for the user."""
+
+
+@contextmanager
+def _unless_disk_full():
+    try:
+        yield
+    except Exception as error:
+        if not is_disk_full(error):
+            raise
+
+
+def _disk_full_sentence(error: BaseException, report: RunReport) -> str:
+    stored = report.counts[Outcome.NEW] + report.counts[Outcome.UPDATED]
+    return (
+        f"The disk is full ({_disk_full_reason(error)}): ingest stopped after storing {stored} articles. "
+        "Free some space and run the same ingest again: it skips what is stored and makes every stored "
+        "article searchable (so does `manage.py check_index --fix`)."
+    )
+
+
+def _disk_full_reason(error: BaseException) -> str:
+    while error.__cause__ or error.__context__:
+        if isinstance(error, OSError) and error.strerror:
+            break
+        error = error.__cause__ or error.__context__
+    return error.strerror if isinstance(error, OSError) and error.strerror else str(error).strip()
 
 
 def _stored(items: Iterable[ArticleDraft | FileFailure], store: DraftStore) -> Iterator[Stored | FileFailure]:

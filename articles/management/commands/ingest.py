@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest.draft import DATE_SOURCES, FileFailure
-from articles.ingest_run import IngestLocked, ingest_paths
+from articles.ingest_run import DiskFull, IngestLocked, ingest_paths
 from articles.progress import ProgressBar
 
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             report = ingest_paths(
                 paths, dry_run=dry_run, force=force, wait=wait, workers=workers, on_item=on_item
             )
-        except IngestLocked as error:
+        except (IngestLocked, DiskFull) as error:
             raise CommandError(str(error)) from None
         if progress:
             progress.done()
