@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.ingest.draft import DATE_SOURCES, FileFailure
 from articles.ingest_run import DiskFull, IngestLocked, ingest_paths
 from articles.progress import ProgressBar
+from articles.removals import summary
 
 
 class Command(BaseCommand):
@@ -85,5 +86,6 @@ class Command(BaseCommand):
             f"          url:      {item.source_url or '-'}",
             f"          dateline: {item.dateline or '-'}",
             f"          length:   {len(item.body):,} characters, {len(item.mentions)} person mentions",
+            f"          removed:  {summary([removal.as_json() for removal in item.removals]) or '-'}",
         ]
         self.stdout.write("\n".join(lines))
