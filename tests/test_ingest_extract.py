@@ -7,6 +7,8 @@ import pytest
 
 from articles.ingest.clean import is_boilerplate, remove_boilerplate
 from articles.ingest.extract import ArticleFields, extract_fields, first_sentence, parse_date, title_from_lead
+from articles.ingest.formats.json import read_record
+from articles.ingest.people import RuleBasedExtractor
 
 
 @pytest.mark.parametrize(
@@ -272,3 +274,13 @@ def test_one_line_paragraphs_and_hard_wrapped_ones_are_both_understood():
     assert extract_fields(wrapped).body == (
         "Officials from both countries met in the Qatari capital on Tuesday to resume talks stalled in May."
     )
+
+
+def test_a_hard_wrapped_lead_under_a_record_title_keeps_its_words_and_its_person():
+    text = (
+        "U.S. Agriculture Secretary Richard\nLyng said the department would not\n"
+        "offer an export subsidy to the Soviet Union.\n"
+    )
+    draft = read_record({"title": "LYNG SEES NO SUBSIDY OFFER", "text": text}, "feed.jsonl", 1, "line")
+    assert draft.body.startswith("U.S. Agriculture Secretary Richard Lyng said")
+    assert "Richard Lyng" in {mention.name for mention in RuleBasedExtractor().extract(draft.body)}
