@@ -6,6 +6,7 @@ recorded removal (accounting.lost_words). Example counts are bounded to keep the
 import html
 import json
 
+import lxml.html
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -130,14 +131,39 @@ def assert_url_kept_or_refused(record: dict, draft) -> None:
         assert ("unsafe-url", url) in [(removal.rule, removal.text) for removal in draft.removals]
 
 
-def as_html_page(article) -> str:
+# Furniture inside the article element: dropped from the text, kept as removals.
+FURNITURE = [
+    "<aside>Related: Oil prices rise again</aside>",
+    '<div class="share-bar">Share on Facebook Twitter</div>',
+    "<figure><img src=x.jpg><figcaption>Ministers met in Doha on Tuesday</figcaption></figure>",
+    "<form><label>Your email</label><button>Subscribe now</button></form>",
+    "<script>var words = 'never text';</script>",
+]
+
+
+def as_html_page(article, furniture: list[int], headline: str, og_title: bool = False) -> str:
+    """The article as a page: its title in <title> (and og:title if asked), a headline in <h1>
+    (the title, or another text), its blocks as paragraphs with furniture among them."""
     head = f"<title>{html.escape(article['title'])}</title>" if article["title"] else ""
+    if og_title and article["title"]:
+        head += f'<meta property="og:title" content="{html.escape(article["title"])}">'
     if article["url"]:
         head += f'<link rel="canonical" href="{html.escape(article["url"])}">'
-    heading = f"<h1>{html.escape(article['title'])}</h1>" if article["title"] else ""
-    paragraphs = "".join(f"<p>{html.escape(block)}</p>" for block in body_blocks(article))
-    body = f"<body><article>{heading}{paragraphs}</article></body>"
+    heading = f"<h1>{html.escape(headline)}</h1>" if headline else ""
+    blocks = [f"<p>{html.escape(block)}</p>" for block in body_blocks(article)]
+    for choice in furniture:
+        blocks.insert(choice % (len(blocks) + 1), FURNITURE[choice % len(FURNITURE)])
+    body = f"<body><article>{heading}{''.join(blocks)}</article></body>"
     return f"<!doctype html><html><head>{head}</head>{body}</html>"
+
+
+def page_source(article, furniture: list[int], headline: str, og_title: bool = False) -> str:
+    """The page's words as a reader sees them: its headline (else its <title>: metadata in the
+    page's head is not article text once a headline is there), paragraphs and furniture text."""
+    texts = [lxml.html.fragment_fromstring(FURNITURE[c % len(FURNITURE)]).text_content() for c in furniture]
+    texts = [text for text in texts if "never text" not in text]
+    titles = [article["title"], headline] if og_title and article["title"] else [headline or article["title"]]
+    return "\n".join([*titles, *body_blocks(article), *texts])
 
 
 def assert_nothing_lost(source: str, items) -> None:
@@ -169,10 +195,16 @@ def test_a_wrapped_first_sentence_without_a_title_stays_in_the_body(article):
 
 
 @EXAMPLES
-@given(articles())
-def test_an_html_page_loses_no_word(article):
-    page = as_html_page(article)
-    source = "\n".join([article["title"], *body_blocks(article)])
+@given(
+    articles(),
+    st.lists(st.integers(0, 20), max_size=4),
+    st.sampled_from(["title", "", "other"]),
+    st.booleans(),
+)
+def test_an_html_page_loses_no_word(article, furniture, headline, og_title):
+    headline = {"title": article["title"], "": "", "other": "Doha Talks Live Coverage"}[headline]
+    page = as_html_page(article, furniture, headline, og_title)
+    source = page_source(article, furniture, headline, og_title)
     assert_nothing_lost(source, READERS["html"](page, "a.html", "hash"))
 
 

@@ -33,6 +33,8 @@ REMOVAL_RULES = {
     "unsafe-url": "source URLs refused (not http or https)",
     "dateline": "datelines (the place kept as the dateline)",
     "title-repeated": "titles repeated at the top of the text",
+    "headline": "page headlines (the page's title differs)",
+    "page-furniture": "page furniture (asides, captions, widgets, forms)",
     "too-long": "text beyond a column's length",
 }
 # Characters of the following kept line a removal remembers (where a curator puts it back).

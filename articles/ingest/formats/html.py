@@ -8,6 +8,7 @@ sections dropped; the text then goes through the same cleaning and extraction as
 """
 
 import json
+from dataclasses import replace
 
 import lxml.etree
 import lxml.html
@@ -22,6 +23,8 @@ DROPPED_TAGS = (
     "script style noscript template nav header footer aside form iframe svg button select input "
     "textarea dialog menu figcaption object embed canvas".split()
 )
+# Dropped elements whose content is code, not text: never kept as removed text.
+CODE_TAGS = frozenset("script style noscript template svg iframe object embed canvas".split())
 # ARIA roles of page furniture.
 DROPPED_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert"}
@@ -69,7 +72,9 @@ def read_html(text: str, origin: str, content_hash: str) -> list[ArticleDraft | 
             removals=(Removal(refused_url, "unsafe-url"),) if refused_url else (),
             **_published(root),
         )
-        container = _main_container(root)
+        container, dropped = _main_container(root)
+        furniture = tuple(_removals(container, dropped, known.title))
+        known = replace(known, removals=known.removals + furniture)
         fields = extract_fields(html_to_text(container), known)
     except (lxml.etree.ParserError, RecursionError, ValueError):
         fields = ArticleFields()
@@ -199,21 +204,50 @@ def _json_ld_dates(root) -> list[str]:
     return dates
 
 
-def _main_container(root):
+def _main_container(root) -> tuple:
+    """The element holding the article, and what was dropped from the page on the way: each
+    dropped element's ancestors and text (code, such as scripts, is not text)."""
+    dropped = []
+
+    def drop(element):
+        ancestors = frozenset(element.iterancestors())
+        if root not in ancestors:  # the root itself, or inside an element dropped already
+            return
+        if element.tag not in CODE_TAGS:
+            dropped.append((ancestors, element))
+        element.drop_tree()
+
     for element in list(root.iter(*DROPPED_TAGS)):
-        _drop(element)
+        drop(element)
     for element in list(root.iter()):
         if isinstance(element.tag, str) and element.tag not in KEPT_CONTAINERS and _is_furniture(element):
-            _drop(element)
+            drop(element)
     for heading in list(root.iter("h1")):  # the headline is the title, not body text
-        _drop(heading)
+        drop(heading)
     articles = root.xpath("//article")
     if articles:
-        return max(articles, key=lambda element: len(element.text_content()))
-    main = root.xpath("//main | //*[@role='main']")
-    if main:
-        return main[0]
-    return _densest_block(root)
+        container = max(articles, key=lambda element: len(element.text_content()))
+    elif main := root.xpath("//main | //*[@role='main']"):
+        container = main[0]
+    else:
+        container = _densest_block(root)
+    return container, dropped
+
+
+def _removals(container, dropped, title: str) -> list[Removal]:
+    """The text dropped from inside the article's container, as removals: a headline that is the
+    title repeats it (only one that differs is kept), anything else is page furniture."""
+    removals = []
+    for ancestors, element in dropped:
+        text = " ".join(element.text_content().split())
+        if container not in ancestors or not text:
+            continue
+        if element.tag == "h1":
+            if text.casefold() != title.casefold():
+                removals.append(Removal(text, "headline"))
+        else:
+            removals.append(Removal(text, "page-furniture"))
+    return removals
 
 
 def _densest_block(root):
@@ -233,12 +267,6 @@ def _is_furniture(element) -> bool:
         return True
     names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
     return bool(WIDGET_WORDS.intersection(_WORD_SPLIT.split(names)))
-
-
-def _drop(element) -> None:
-    """Remove the element and its content but keep the text that follows it (its tail)."""
-    if element.getparent() is not None:
-        element.drop_tree()
 
 
 def _meta(root, name: str) -> str:
