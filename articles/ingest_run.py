@@ -6,7 +6,9 @@ process while this one reads files and writes the database: it reads the stored 
 hands them to INDEX_WRITERS writer processes (search/parallel.py), each writing its own segment,
 so that every core is busy; reading and person extraction move to a process pool only where there
 are more cores. Anything stored but not yet indexed when a run dies stays marked `needs_indexing`,
-and the next run indexes it first.
+and the next run indexes it first. A file that takes longer than its time budget fails alone; a
+full disk stops the run with one sentence (DiskFull). A run marks resolved the earlier failures
+of the files it read fine.
 """
 
 import errno
