@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from articles import curation
 from articles.ingest_run import ingest_paths
@@ -94,3 +95,21 @@ def test_the_summary_reports_refused_source_urls(tmp_path, capsys):
     article = Article.objects.get(origin=f"{path}#r1")
     assert article.source_url == ""
     assert {"text": "JaVaScRiPt:alert(1)", "rule": "unsafe-url", "before": ""} in article.removals
+
+
+def test_the_admin_retry_of_a_fixed_json_lines_file_reports_it_resolved(client, django_user_model, tmp_path):
+    client.force_login(django_user_model.objects.create_superuser("curator", "c@example.org", "pw"))
+    path = tmp_path / "feed.jsonl"
+    path.write_text("not json at all\n")
+    (failure,) = ingest_paths([path], workers=1).run.failures.all()
+    path.write_text("\n".join(json.dumps(record) for record in records(3)))
+
+    response = client.post(
+        reverse("admin:articles_ingestfailure_changelist"),
+        {"action": "retry_files", "_selected_action": [failure.pk]},
+        follow=True,
+    )
+    messages = [str(message) for message in response.context["messages"]]
+    assert any("1 now ingested, 0 still failing" in message for message in messages), messages
+    assert IngestFailure.objects.get(pk=failure.pk).resolved
+    assert Article.objects.count() == 3
