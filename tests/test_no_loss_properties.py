@@ -162,7 +162,9 @@ def page_source(article, furniture: list[int], headline: str, og_title: bool = F
     page's head is not article text once a headline is there), paragraphs and furniture text."""
     texts = [lxml.html.fragment_fromstring(FURNITURE[c % len(FURNITURE)]).text_content() for c in furniture]
     texts = [text for text in texts if "never text" not in text]
-    titles = [article["title"], headline] if og_title and article["title"] else [headline or article["title"]]
+    title = article["title"]
+    differs = og_title and title and headline and headline != title  # og:title wins, the <h1> is kept
+    titles = [title, headline] if differs else [headline or title]
     return "\n".join([*titles, *body_blocks(article), *texts])
 
 
