@@ -1,6 +1,7 @@
 """What ingest removed is kept with the article, shown to curators, and can be put back."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
@@ -23,6 +24,9 @@ PAGE = (
 
 @pytest.fixture
 def editor_client(client, django_user_model):
+    # A transactional test before this one in the same database empties the content types that
+    # the admin log refers to: forget the ids cached for them.
+    ContentType.objects.clear_cache()
     user = django_user_model.objects.create_superuser("curator", "c@example.org", "pw")
     client.force_login(user)
     return client
