@@ -39,6 +39,9 @@ ARCHIVE_INDEX_DIR = Path(env.str("ARCHIVE_INDEX_DIR", default=str(ARCHIVE_DATA_D
 ARCHIVE_INDEX_LOCK_TIMEOUT = env.float("ARCHIVE_INDEX_LOCK_TIMEOUT", default=5.0)
 # Files larger than this are refused by ingest (bytes).
 ARCHIVE_MAX_FILE_BYTES = env.int("ARCHIVE_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+# Seconds ingest may spend reading one file (one record of a JSON export) and finding its people;
+# a file over it is recorded as failed and the batch goes on.
+ARCHIVE_INGEST_SECONDS_PER_FILE = env.float("ARCHIVE_INGEST_SECONDS_PER_FILE", default=120.0)
 # The person extractor ingest uses; any class with `extract(text) -> list[MentionDraft]`.
 ARCHIVE_PERSON_EXTRACTOR = env.str(
     "ARCHIVE_PERSON_EXTRACTOR", default="articles.ingest.people.RuleBasedExtractor"

@@ -1,4 +1,5 @@
-"""Settings for the test suite: the real settings, with a throwaway data directory and fast hashing.
+"""Settings for the test suite: the real settings without the local .env, with a throwaway data
+directory and fast hashing.
 
 DATABASE_URL still chooses the database, so the same suite runs on SQLite and on PostgreSQL.
 """
@@ -8,6 +9,9 @@ import tempfile
 
 import jinja2
 
+# Never the local .env: `make run` writes one for serving (no HTTPS redirect, no HSTS), and the
+# tests, and the production-settings processes they start, must not inherit it.
+os.environ.setdefault("ENV_FILE", os.devnull)
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("ARCHIVE_DATA_DIR", tempfile.mkdtemp(prefix="archive-test-"))
 

@@ -6,10 +6,13 @@ process while this one reads files and writes the database: it reads the stored 
 hands them to INDEX_WRITERS writer processes (search/parallel.py), each writing its own segment,
 so that every core is busy; reading and person extraction move to a process pool only where there
 are more cores. Anything stored but not yet indexed when a run dies stays marked `needs_indexing`,
-and the next run indexes it first.
+and the next run indexes it first. A file that takes longer than its time budget fails alone; a
+full disk stops the run with one sentence (DiskFull). A run marks resolved the earlier failures
+of the files it read fine.
 """
 
 import datetime
+import errno
 import fcntl
 import gc
 import multiprocessing
@@ -28,13 +31,14 @@ from django.utils import timezone
 
 from articles import indexing
 from articles.enrich import Enricher
+from articles.ingest.budget import OverBudget, time_budget
 from articles.ingest.draft import ArticleDraft, FileFailure
 from articles.ingest.path_dates import with_batch_date
 from articles.ingest.people import load_extractor
-from articles.ingest.read import find_files, iter_file
+from articles.ingest.read import find_files, is_streamed, iter_file
 from articles.models import IngestFailure, IngestRun
 from articles.search import index
-from articles.store import Catalog, DraftStore, Outcome, Stored
+from articles.store import Catalog, DraftStore, Outcome, Stored, is_disk_full
 
 INDEX_BATCH = 200
 # Processes writing the index: with the run's own process, they keep two cores busy. Each commit
@@ -43,6 +47,8 @@ INDEX_WRITERS = 2
 # Articles indexed between commits. Segments are merged by size tier (search/merging.py), so this
 # also keeps an ingest of the Reuters-21578 collection (20,000 articles) from merging at its end.
 COMMIT_EVERY = 5_000
+# The indexer process's exit status when the disk is full.
+INDEXER_DISK_FULL = 28  # errno.ENOSPC
 # Seconds the indexer process waits for the index writer (a curator's save may hold it briefly).
 INDEX_LOCK_WAIT = 60
 
@@ -101,37 +107,66 @@ def _init_worker(extractor_path: str, forked: bool = True) -> None:
     _extractor = load_extractor(extractor_path)
 
 
-def _drafts(path: str, max_bytes: int) -> Iterator[ArticleDraft | FileFailure]:
-    """One file's drafts (with their people) and failures, as they are read."""
-    for item in iter_file(Path(path), max_bytes):
-        if isinstance(item, ArticleDraft):
-            item.mentions = _extractor.extract(item.body)
+def _drafts(path: str, max_bytes: int, budget: float) -> Iterator[ArticleDraft | FileFailure]:
+    """One file's drafts (with their people) and failures, as they are read. Reading one article
+    (a file, or a record of an export) and finding its people has `budget` seconds: an article
+    over it fails, and so does the rest of the file if the reader itself was stopped."""
+    items = iter(iter_file(Path(path), max_bytes))
+    while True:
+        reading, item = True, None
+        try:
+            with time_budget(budget):
+                item = next(items, None)
+                if item is None:
+                    return
+                reading = False
+                if isinstance(item, ArticleDraft):
+                    item.mentions = _extractor.extract(item.body)
+        except OverBudget:
+            yield _too_slow(item.origin if item else path, path, budget, whole_file=reading)
+            if reading:
+                return
+            continue
         yield item
 
 
-def _read(task: tuple[str, int]) -> list[ArticleDraft | FileFailure]:
+def _too_slow(origin: str, path: str, budget: float, whole_file: bool) -> FileFailure:
+    what = "Reading the file" if whole_file else "Reading this article and finding its people"
+    rest = " (the articles before it were read)" if whole_file and origin == path else ""
+    return FileFailure(
+        origin,
+        "too-slow",
+        f"{what} took longer than the {budget:g} s budget (ARCHIVE_INGEST_SECONDS_PER_FILE){rest}: "
+        "check that it is an article and not generated or repeated text, split it, or raise the budget.",
+        path,
+    )
+
+
+def _read(task: tuple[str, int, float]) -> list[ArticleDraft | FileFailure]:
     return list(_drafts(*task))
 
 
 def read_all(paths: Iterable[str | os.PathLike], workers: int) -> Iterator[ArticleDraft | FileFailure]:
-    """Every draft and failure under `paths`, read by `workers` processes (in this one when 1,
-    where a large JSON Lines export streams instead of being read whole)."""
-    files = []
+    """Every draft and failure under `paths`, read by `workers` processes (in this one when 1).
+    Exports over the size limit are always read in this process, a record at a time, so that
+    their articles stream through instead of piling up in a worker."""
+    files, streamed = [], []
+    max_bytes = settings.ARCHIVE_MAX_FILE_BYTES
+    budget = settings.ARCHIVE_INGEST_SECONDS_PER_FILE
     for found in find_files(paths):
         if isinstance(found, FileFailure):
             yield found
         else:
-            files.append(str(found))
-    max_bytes = settings.ARCHIVE_MAX_FILE_BYTES
-    if workers <= 1 or len(files) < 8:
-        _init_worker(settings.ARCHIVE_PERSON_EXTRACTOR, forked=False)
-        for path in files:
-            yield from _drafts(path, max_bytes)
-        return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, _init_worker, (settings.ARCHIVE_PERSON_EXTRACTOR,)) as pool:
-        for items in pool.imap(_read, [(path, max_bytes) for path in files], chunksize=8):
-            yield from items
+            (streamed if is_streamed(found, max_bytes) else files).append(str(found))
+    if workers > 1 and len(files) >= 8:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, _init_worker, (settings.ARCHIVE_PERSON_EXTRACTOR,)) as pool:
+            for items in pool.imap(_read, [(path, max_bytes, budget) for path in files], chunksize=8):
+                yield from items
+        files = []
+    _init_worker(settings.ARCHIVE_PERSON_EXTRACTOR, forked=False)
+    for path in files + streamed:
+        yield from _drafts(path, max_bytes, budget)
 
 
 # --- indexing, in a background process ------------------------------------------------------
@@ -158,6 +193,17 @@ def _index_loop(queue, parent: int) -> None:
     the uncommitted articles stay pending for the next run."""
     connections.close_all()  # never share the parent's database connection after fork
     _let_go_of_inherited_lock()
+    try:
+        _index_batches(queue, parent)
+    except Exception as error:
+        if is_disk_full(error):  # the run says so in one sentence; what is not indexed stays pending
+            raise SystemExit(INDEXER_DISK_FULL) from None
+        raise
+    finally:
+        connections.close_all()
+
+
+def _index_batches(queue, parent: int) -> None:
     uncommitted = []
 
     def mark_committed():
@@ -177,7 +223,6 @@ def _index_loop(queue, parent: int) -> None:
                 bulk.checkpoint()
                 mark_committed()
     mark_committed()
-    connections.close_all()
 
 
 class BackgroundIndexer:
@@ -215,6 +260,8 @@ class BackgroundIndexer:
         if self.process.is_alive():
             self.queue.put(None)
         self.process.join()
+        if self.process.exitcode == INDEXER_DISK_FULL:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "the search index")
 
 
 class InlineIndexer:
@@ -244,10 +291,17 @@ class RunReport:
     failures: list[FileFailure] = field(default_factory=list)
     run: IngestRun | None = None
     seconds: float = 0.0
+    refused_urls: int = 0
 
     def summary(self) -> str:
         parts = [f"{self.counts[o]} {o}" for o in (*Outcome, "failed")]
-        return f"{', '.join(parts)} in {self.seconds:.1f} s"
+        refused = (
+            f"; {self.refused_urls} source URL(s) refused as not http or https (kept with the article "
+            "as removed text)"
+            if self.refused_urls
+            else ""
+        )
+        return f"{', '.join(parts)} in {self.seconds:.1f} s{refused}"
 
 
 def ingest_paths(
@@ -281,33 +335,82 @@ def ingest_paths(
         report.seconds = time.monotonic() - started
         return report
 
-    with ingest_lock(wait):
-        indexing.flush_pending()  # articles a killed run stored but did not index
-        run = IngestRun.objects.create(paths="\n".join(paths))
-        report.run = run
-        open_failures = set(IngestFailure.objects.filter(resolved=False).values_list("path", flat=True))
-        store = DraftStore(Catalog(), Enricher(), force=force)
-        indexer = InlineIndexer() if connection.in_atomic_block else BackgroundIndexer()
-        try:
-            with indexing.deferred():
-                for result in _stored(with_batch_date(read_all(paths, workers), date), store):
-                    outcome = _record(result, run, indexer, open_failures)
-                    report.counts[outcome] += 1
-                    if isinstance(result, FileFailure):
-                        item = result
-                        report.failures.append(item)
-                    else:
-                        item = result.draft
-                    if on_item:
-                        on_item(item, outcome)
-        finally:
-            indexer.close()
-            _finish(run, report.counts)
-        # Whatever the index could not take while the run went on, and articles renamed people
-        # touched (deferred above).
-        indexing.flush_pending()
+    try:
+        with ingest_lock(wait):
+            _run(paths, report, force, workers, on_item, date)
+    except Exception as error:
+        if is_disk_full(error):
+            raise DiskFull(_disk_full_sentence(error, report)) from error
+        raise
     report.seconds = time.monotonic() - started
     return report
+
+
+def _run(
+    paths: list[str], report: RunReport, force: bool, workers: int, on_item, date: datetime.date | None
+) -> None:
+    """The run itself, under the ingest lock."""
+    indexing.flush_pending()  # articles a killed run stored but did not index
+    run = IngestRun.objects.create(paths="\n".join(paths))
+    report.run = run
+    store = DraftStore(Catalog(), Enricher(), force=force)
+    files_read, failed = set(), set()
+    indexer = InlineIndexer() if connection.in_atomic_block else BackgroundIndexer()
+    try:
+        with indexing.deferred():
+            for result in _stored(with_batch_date(read_all(paths, workers), date), store):
+                outcome = _record(result, run, indexer)
+                report.counts[outcome] += 1
+                item = result if isinstance(result, FileFailure) else result.draft
+                files_read.add(item.file or item.origin)
+                if outcome == "failed":
+                    failed.add(item.origin)
+                    report.failures.append(_as_failure(result))
+                elif any(removal.rule == "unsafe-url" for removal in item.removals):
+                    report.refused_urls += 1
+                if on_item:
+                    on_item(item, outcome)
+    finally:
+        try:
+            indexer.close()
+        finally:
+            # On a full disk these may fail too; the error that stopped the run is the one to tell.
+            with _unless_disk_full():
+                _resolve_failures(run, files_read, failed)
+                _finish(run, report.counts)
+    # Whatever the index could not take while the run went on, and articles renamed people
+    # touched (deferred above).
+    indexing.flush_pending()
+
+
+class DiskFull(Exception):
+    """The disk filled up during a run: the run stopped; its message is one sentence for the user."""
+
+
+@contextmanager
+def _unless_disk_full():
+    try:
+        yield
+    except Exception as error:
+        if not is_disk_full(error):
+            raise
+
+
+def _disk_full_sentence(error: BaseException, report: RunReport) -> str:
+    stored = report.counts[Outcome.NEW] + report.counts[Outcome.UPDATED]
+    return (
+        f"The disk is full ({_disk_full_reason(error)}): ingest stopped after storing {stored} articles. "
+        "Free some space and run the same ingest again: it skips what is stored and makes every stored "
+        "article searchable (so does `manage.py check_index --fix`)."
+    )
+
+
+def _disk_full_reason(error: BaseException) -> str:
+    while error.__cause__ or error.__context__:
+        if isinstance(error, OSError) and error.strerror:
+            break
+        error = error.__cause__ or error.__context__
+    return error.strerror if isinstance(error, OSError) and error.strerror else str(error).strip()
 
 
 def _stored(items: Iterable[ArticleDraft | FileFailure], store: DraftStore) -> Iterator[Stored | FileFailure]:
@@ -321,7 +424,7 @@ def _stored(items: Iterable[ArticleDraft | FileFailure], store: DraftStore) -> I
     yield from store.flush()
 
 
-def _record(result: Stored | FileFailure, run, indexer, open_failures) -> str:
+def _record(result: Stored | FileFailure, run, indexer) -> str:
     """Record one settled item (failures with their reason) and hand what changed to the indexer;
     returns its outcome."""
     if isinstance(result, FileFailure):
@@ -329,19 +432,39 @@ def _record(result: Stored | FileFailure, run, indexer, open_failures) -> str:
         return "failed"
     origin = result.draft.origin
     if result.error is not None:
-        IngestFailure.objects.create(
-            run=run,
-            path=origin,
-            code="store-error",
-            message=f"Could not store the article ({result.error}); ingest the file again, "
-            "and report the error if it stays.",
-        )
+        failure = _as_failure(result)
+        IngestFailure.objects.create(run=run, path=origin, code=failure.code, message=failure.message)
         return "failed"
-    if origin in open_failures:
-        IngestFailure.objects.filter(path=origin, resolved=False).update(resolved=True)
     if result.outcome in (Outcome.NEW, Outcome.UPDATED):
         indexer.add(result.article_id, new=result.outcome is Outcome.NEW)
     return result.outcome
+
+
+def _as_failure(result: Stored | FileFailure) -> FileFailure:
+    if isinstance(result, FileFailure):
+        return result
+    return FileFailure(
+        result.draft.origin,
+        "store-error",
+        f"Could not store the article ({result.error}); ingest the file again, "
+        "and report the error if it stays.",
+        result.draft.file,
+    )
+
+
+def _resolve_failures(run: IngestRun, files_read: set[str], failed: set[str]) -> None:
+    """Mark resolved the earlier runs' failures of the files this run read, where the failing
+    file or record ("feed.jsonl#12") did not fail again."""
+
+    def read_now(path: str) -> bool:
+        if path in files_read:
+            return True
+        return any(path[:index] in files_read for index, char in enumerate(path) if char == "#")
+
+    open_failures = IngestFailure.objects.filter(resolved=False).exclude(run=run).values_list("pk", "path")
+    resolved = [pk for pk, path in open_failures if path not in failed and read_now(path)]
+    for chunk in indexing.chunks(resolved):
+        IngestFailure.objects.filter(pk__in=chunk).update(resolved=True)
 
 
 def _finish(run: IngestRun, counts: Counter) -> None:

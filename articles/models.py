@@ -147,6 +147,11 @@ class Article(models.Model):
     origin = models.CharField(max_length=1000, help_text="The file (and record) it was first read from.")
     content_hash = models.CharField(max_length=64, unique=True)
     format = models.CharField(max_length=10, default="text")
+    removals = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Text ingest took out of the source: [{text, rule, before}], rules in REMOVAL_RULES.",
+    )
     ingested = models.DateTimeField(auto_now_add=True)
     changed = models.DateTimeField(auto_now=True, db_index=True)
     # Outbox flag: set in the same transaction as any change, cleared once the index has it.

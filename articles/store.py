@@ -7,6 +7,7 @@ new articles a batch per transaction. The run around it is in articles/ingest_ru
 """
 
 import enum
+import errno
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -20,6 +21,24 @@ from articles.models import Article, PersonLink, Source, SourceFile, TopicLink
 # New articles written per transaction: one commit and a few bulk inserts for the lot instead of
 # a transaction and four or five inserts each, which took a third of an ingest's own time.
 STORE_BATCH = 100
+
+
+# How database drivers say the disk is full when they do not pass on the OSError (SQLite's
+# SQLITE_FULL, PostgreSQL's DiskFull).
+_DISK_FULL_WORDS = ("no space left on device", "database or disk is full", "could not extend file")
+
+
+def is_disk_full(error: BaseException | None) -> bool:
+    """The error, or one it was raised from, says the disk is full."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return True
+        if any(words in str(error).lower() for words in _DISK_FULL_WORDS):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 class Outcome(enum.StrEnum):
@@ -123,6 +142,7 @@ def _fill(article: Article, draft: ArticleDraft) -> None:
     article.dateline = draft.dateline
     article.content_hash = draft.content_hash
     article.format = draft.format
+    article.removals = [removal.as_json() for removal in draft.removals]
     article.needs_indexing = True
 
 
@@ -168,7 +188,9 @@ class DraftStore:
             return []
         try:
             ids = store_new(drafts, self.catalog, self.enricher)
-        except Exception:
+        except Exception as error:
+            if is_disk_full(error):
+                raise  # every draft would fail alike: the run stops and says why
             self.enricher.reload()  # forget any person created in the rolled-back transaction
             return [self._store_one(draft) for draft in drafts]
         return [Stored(draft, Outcome.NEW, article_id) for draft, article_id in zip(drafts, ids, strict=True)]
@@ -177,6 +199,8 @@ class DraftStore:
         try:
             outcome, article_id = store_draft(draft, self.catalog, self.enricher, force=self.force)
         except Exception as error:  # one bad article must not stop the batch; the caller records it
+            if is_disk_full(error):
+                raise
             self.enricher.reload()
             return Stored(draft, error=error)
         return Stored(draft, outcome, article_id)

@@ -11,7 +11,13 @@ in the same run so the shared machine's noise hits both alike:
 printing articles per second, seconds, and the peak memory of the ingest's whole process tree
 (the sum of resident sizes, and of proportional sizes, which count the pages its forked processes
 share once). Target: each ingest at least as fast as the raw single-writer indexing, peak memory
-< 500 MB.
+< 500 MB. Beside them, the number of articles that lost words in each form (the no-loss
+invariant, articles/ingest/accounting.py; target 0).
+
+    .venv/bin/python -m bench.ingest --copies 10
+
+instead ingests the corpus replicated ten times (bench/corpus10x.py: about 198,000 articles,
+260 MB of JSON Lines) in one command, printing its speed and peak memory (target < 600 MB).
 """
 
 import argparse
@@ -36,8 +42,12 @@ django.setup()
 
 from whoosh import index as whoosh_index  # noqa: E402
 
+from articles.ingest.accounting import lost_words  # noqa: E402
+from articles.ingest.formats.json import read_json_lines  # noqa: E402
+from articles.ingest.formats.text import read_text  # noqa: E402
 from articles.search.index import IndexDocument, document_fields  # noqa: E402
 from articles.search.schema import build_schema  # noqa: E402
+from bench.corpus10x import build  # noqa: E402
 from bench.reuters import iter_reuters  # noqa: E402
 
 OUT = REPO / "bench" / "out" / "reuters"
@@ -52,19 +62,38 @@ def convert(corpus: Path, limit: int | None) -> list:
         old.unlink()
     with open(OUT / "reuters.jsonl", "w", encoding="utf-8") as jsonl:
         for a in articles:
-            published = f"Published: {a.date:%B %-d, %Y}\n\n" if a.date else ""
-            dateline = f"{a.dateline} - " if a.dateline else ""
-            text = f"{a.title or 'Untitled'}\n\n{published}{dateline}{a.body}\n"
-            (txt_dir / f"{a.newid:05}.txt").write_text(text, encoding="utf-8")
-            record = {
-                "id": a.newid,
-                "title": a.title,
-                "date": a.date.isoformat() if a.date else None,
-                "dateline": a.dateline,
-                "text": a.body,
-            }
-            jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
+            (txt_dir / f"{a.newid:05}.txt").write_text(text_file(a), encoding="utf-8")
+            jsonl.write(json.dumps(record(a), ensure_ascii=False) + "\n")
     return articles
+
+
+def text_file(article) -> str:
+    published = f"Published: {article.date:%B %-d, %Y}\n\n" if article.date else ""
+    dateline = f"{article.dateline} - " if article.dateline else ""
+    return f"{article.title or 'Untitled'}\n\n{published}{dateline}{article.body}\n"
+
+
+def articles_losing_words(articles) -> tuple[int, int]:
+    """How many articles lose words as text files and as JSON Lines records, by the pipeline's own
+    readers (the files' contents, without the database)."""
+    text = sum(bool(lost_words(text_file(a), read_text(text_file(a), "a.txt", "")[0])) for a in articles)
+    records = "\n".join(json.dumps(record(a)) for a in articles)
+    drafts = read_json_lines(records, "reuters.jsonl")
+    jsonl = sum(
+        bool(lost_words(f"{a.title}\n{a.dateline}\n{a.body}", draft))
+        for a, draft in zip(articles, drafts, strict=True)
+    )
+    return text, jsonl
+
+
+def record(article) -> dict:
+    return {
+        "id": article.newid,
+        "title": article.title,
+        "date": article.date.isoformat() if article.date else None,
+        "dateline": article.dateline,
+        "text": article.body,
+    }
 
 
 def raw_whoosh(articles) -> float:
@@ -138,22 +167,49 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpora" / "reuters21578")
     parser.add_argument("--limit", type=int, default=None, help="Only the first N articles (quick runs).")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=None,
+        help="Instead, ingest the corpus replicated this many times as one JSON Lines file "
+        "(bench/corpus10x.py).",
+    )
     args = parser.parse_args()
     if not (args.corpus / "reut2-000.sgm").is_file():
         sys.exit(f"The Reuters-21578 corpus is not at {args.corpus}; pass --corpus.")
+    if args.copies:
+        scale(args.corpus, args.copies)
+        return
 
     articles = convert(args.corpus, args.limit)
     n = len(articles)
     print(f"{n:,} Reuters-21578 articles with a body, written to {OUT}")
+    text_lost, jsonl_lost = articles_losing_words(articles)
     raw = raw_whoosh(articles)
     print(f"{'raw Whoosh, one writer':32} {n / raw:8.1f} articles/s {raw:8.1f} s")
-    for label, path in (("ingest, text files", OUT / "txt"), ("ingest, JSON Lines", OUT / "reuters.jsonl")):
+    forms = (
+        ("ingest, text files", OUT / "txt", text_lost),
+        ("ingest, JSON Lines", OUT / "reuters.jsonl", jsonl_lost),
+    )
+    for label, path, lost in forms:
         seconds, memory, summary = timed_ingest(path)
         print(
             f"{label:32} {n / seconds:8.1f} articles/s {seconds:8.1f} s   {seconds / raw:4.2f}x raw   "
-            f"peak memory {memory.peak_rss / 2**20:4.0f} MB RSS, {memory.peak_pss / 2**20:4.0f} MB PSS"
-            f"\n{'':32} {summary}"
+            f"peak memory {memory.peak_rss / 2**20:4.0f} MB RSS, {memory.peak_pss / 2**20:4.0f} MB PSS   "
+            f"articles that lost words: {lost}\n{'':32} {summary}"
         )
+
+
+def scale(corpus: Path, copies: int) -> None:
+    """One `manage.py ingest` of the corpus replicated `copies` times as one JSON Lines file."""
+    path, n = build(corpus, copies)
+    print(f"{n:,} articles, {path.stat().st_size / 1e6:.0f} MB of JSON Lines: {path}")
+    seconds, memory, summary = timed_ingest(path)
+    print(
+        f"{'ingest, one JSON Lines file':32} {n / seconds:8.1f} articles/s {seconds:8.1f} s   "
+        f"peak memory {memory.peak_rss / 2**20:4.0f} MB RSS, {memory.peak_pss / 2**20:4.0f} MB PSS"
+        f"\n{'':32} {summary}"
+    )
 
 
 if __name__ == "__main__":

@@ -154,6 +154,7 @@ def test_dry_run_writes_nothing_and_describes_each_file(tmp_path, capsys):
     assert "Ministers agree on grain corridor" in out
     assert "2025-03-03" in out and "Published" in out
     assert "Ankara" in out
+    assert "removed:  2 lines" in out  # the Published line and the dateline's wording
     assert Article.objects.count() == 0 and IngestRun.objects.count() == 0
     assert index.doc_count() == 0
 

@@ -7,6 +7,8 @@ import pytest
 
 from articles.ingest.clean import is_boilerplate, remove_boilerplate
 from articles.ingest.extract import ArticleFields, extract_fields, first_sentence, parse_date, title_from_lead
+from articles.ingest.formats.json import read_record
+from articles.ingest.people import RuleBasedExtractor
 
 
 @pytest.mark.parametrize(
@@ -208,7 +210,15 @@ def test_a_drop_cap_word_is_lowered_and_acronyms_are_kept(text, body):
     ("text", "title"),
     [
         ("Talks resume in Doha\n\nOfficials met on Tuesday.", "Talks resume in Doha"),
-        ("Talks resume in Doha\nOfficials met on Tuesday.", "Talks resume in Doha"),
+        # Text right under a short line: a hard-wrapped sentence as likely as a headline, so body.
+        ("Talks resume in Doha\nOfficials met on Tuesday.", None),
+        ("Standard Oil Co and BP North America\nInc said they plan to form a venture.", None),
+        ("U.S. Agriculture Secretary Richard\nLyng said on Monday that talks went on.", None),
+        # ... unless the next line opens something new: a dateline, a bullet.
+        (
+            "Talks resume in Doha\nDOHA: Officials from both sides met on Tuesday after a pause.",
+            "Talks resume in Doha",
+        ),
         ("Will the tariff truce hold?\n\nOfficials met.", "Will the tariff truce hold?"),
         ("Officials met in Doha on Tuesday.\n\nThey agreed.", "Officials met in Doha on Tuesday"),
         ("Officials from both countries met in the Qatari capital\non Tuesday to resume talks.", None),
@@ -264,3 +274,13 @@ def test_one_line_paragraphs_and_hard_wrapped_ones_are_both_understood():
     assert extract_fields(wrapped).body == (
         "Officials from both countries met in the Qatari capital on Tuesday to resume talks stalled in May."
     )
+
+
+def test_a_hard_wrapped_lead_under_a_record_title_keeps_its_words_and_its_person():
+    text = (
+        "U.S. Agriculture Secretary Richard\nLyng said the department would not\n"
+        "offer an export subsidy to the Soviet Union.\n"
+    )
+    draft = read_record({"title": "LYNG SEES NO SUBSIDY OFFER", "text": text}, "feed.jsonl", 1, "line")
+    assert draft.body.startswith("U.S. Agriculture Secretary Richard Lyng said")
+    assert "Richard Lyng" in {mention.name for mention in RuleBasedExtractor().extract(draft.body)}

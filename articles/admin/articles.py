@@ -3,11 +3,15 @@ bulk re-extraction, reindexing and deletion (each reaching the search index)."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils.html import format_html_join
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
-from articles import curation
+from articles import curation, removals
 from articles.admin.common import LabelledRows, confirmation_page, count_of, id_in, log_bulk, plural
 from articles.admin.dating import set_date
 from articles.admin.topics import evidence_text
@@ -177,9 +181,18 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", ("published", "date_source"), "body"]}),
         ("Where it came from", {"fields": ["source_url", "source", "dateline", "origin", "file_paths"]}),
+        ("Removed on ingest", {"fields": ["removed_on_ingest"]}),
         ("Record", {"fields": ["content_hash", "format", "ingested", "changed"], "classes": ["collapse"]}),
     ]
-    readonly_fields = ["origin", "file_paths", "content_hash", "format", "ingested", "changed"]
+    readonly_fields = [
+        "origin",
+        "file_paths",
+        "removed_on_ingest",
+        "content_hash",
+        "format",
+        "ingested",
+        "changed",
+    ]
     inlines = [PersonLinkInline, TopicLinkInline]
 
     def get_actions(self, request):
@@ -225,6 +238,58 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html_join(
             "", "<div>{}</div>", ((path,) for path in article.files.values_list("path", flat=True))
         )
+
+    @admin.display(description="removed on ingest")
+    def removed_on_ingest(self, article):
+        """What ingest took out of the source, each line with a button that puts it back (the
+        button posts the change form to restore_removal_view)."""
+        if not article.removals:
+            return "nothing"
+        url = reverse("admin:articles_article_restore_removal", args=[article.pk])
+        rows = format_html_join(
+            "",
+            '<li><q>{}</q> <small>({})</small> <button type="submit" formaction="{}" formnovalidate '
+            'name="removal" value="{}">Put back in the text</button></li>',
+            (
+                (removal["text"], removals.label(removal["rule"]), url, index)
+                for index, removal in enumerate(article.removals)
+            ),
+        )
+        return format_html("{}<ul>{}</ul>", removals.summary(article.removals), rows)
+
+    def get_urls(self):
+        restore = path(
+            "<path:object_id>/restore-removal/",
+            self.admin_site.admin_view(self.restore_removal_view),
+            name="articles_article_restore_removal",
+        )
+        return [restore, *super().get_urls()]
+
+    def restore_removal_view(self, request, object_id):
+        """Put one removed line back into the article's text (POST, from the change page); the
+        article's people, topics and index entry follow."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        try:
+            index = int(request.POST.get("removal", ""))
+            if index < 0:
+                raise IndexError(index)
+            text = article.removals[index]["text"]
+            article.body, article.removals = removals.put_back(article.body, article.removals, index)
+        except (ValueError, IndexError, KeyError, TypeError):
+            gone = "That removed line is no longer there: nothing was changed."
+            self.message_user(request, gone, messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        with transaction.atomic():
+            article.save(update_fields=["body", "removals", "changed"])
+            reextract(Article.objects.filter(pk=article.pk))
+            self.log_change(request, article, f"Put back a line removed on ingest: {text}")
+        self.message_user(request, f"Put back in the text: “{text}”.")
+        return HttpResponseRedirect(change_url)
 
     def save_model(self, request, obj, form, change):
         """A date a curator sets or corrects says so, unless they chose its source themselves."""

@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 
 from articles import curation
 from articles.admin.common import log_bulk, plural
-from articles.ingest_run import IngestLocked
+from articles.ingest_run import DiskFull, IngestLocked
 from articles.models import (
     IngestFailure,
     IngestRun,
@@ -83,7 +83,7 @@ def retry_files(modeladmin, request, queryset):
     failures = list(queryset)
     try:
         result = curation.retry_failures(failures)
-    except IngestLocked as error:
+    except (IngestLocked, DiskFull) as error:
         modeladmin.message_user(request, str(error), messages.ERROR)
         return
     log_bulk(request, failures, CHANGE, f"Retried in ingest run {result.run.pk}.")

@@ -9,6 +9,8 @@ with the same word ("Share prices rose 3% on Monday.") is content and stays.
 
 import regex
 
+from articles.ingest.draft import BEFORE_CHARS, Removal
+
 # Lines longer than this are prose, whatever word they start with.
 MAX_PROMPT_CHARS = 160
 
@@ -22,40 +24,47 @@ _SOCIAL_NETWORKS = regex.compile(
 _SHARE_LABEL = regex.compile(r"^share(?:\s+(?:on|via))?\s*:?", regex.IGNORECASE)
 _NETWORK_SEPARATORS = regex.compile(r"[\s,;|/·•&+]+|\band\b", regex.IGNORECASE)
 
-# Each pattern must match the whole (stripped) line, case-insensitively.
-_PROMPTS = [
+# Each pattern must match the whole (stripped) line, case-insensitively; the key names the rule in
+# the article's record of removals (draft.REMOVAL_RULES).
+_PROMPTS = {
     # Share prompts: the verb followed only by the words such prompts are made of.
-    r"(?:share|tweet|email|e-mail|print|save|pin)(?:\s+(?:this|the|on|via|to|with|your|our|friends|latest"
-    r"|news|updates?|article|story|post|page|link|it|now|and|or|facebook|twitter|whatsapp|x))*\s*[:!]?",
+    "share-prompt": r"(?:share|tweet|email|e-mail|print|save|pin)(?:\s+(?:this|the|on|via|to|with|your|our"
+    r"|friends|latest|news|updates?|article|story|post|page|link|it|now|and|or|facebook|twitter|whatsapp|x))*"
+    r"\s*[:!]?",
     # Follow prompts: "Follow us on ...", "Follow @site for ...", "Follow the latest on ...".
-    r"follow\s+(?:us|@\w+|our|the\s+latest)\b.*",
+    "follow-prompt": r"follow\s+(?:us|@\w+|our|the\s+latest)\b.*",
     # Subscription and app prompts.
-    r"(?:subscribe|sign\s*up|register)(?:\s+(?:now|today|here|free))?(?:\s+(?:to|for|with)\b.{0,100})?",
-    r"(?:join|download|get|install)\s+(?:us|our|the)\b.{0,60}\b(?:newsletters?|channels?|apps?|alerts"
-    r"|updates|whatsapp|telegram|podcasts?)\b.*",
-    r"(?:click|tap)\s+(?:here|to|below|the\s+link)\b.*",
+    "subscribe-prompt": r"(?:subscribe|sign\s*up|register)(?:\s+(?:now|today|here|free))?"
+    r"(?:\s+(?:to|for|with)\b.{0,100})?"
+    r"|(?:join|download|get|install)\s+(?:us|our|the)\b.{0,60}\b(?:newsletters?|channels?|apps?|alerts"
+    r"|updates|whatsapp|telegram|podcasts?)\b.*"
+    r"|(?:click|tap)\s+(?:here|to|below|the\s+link)\b.*",
     # Comment sections.
-    r"(?:leave|post|add|write|view|show|hide|load|read|see)\s+(?:a\s+|your\s+|the\s+|all\s+|more\s+)?"
-    r"(?:comments?|reply|replies|responses?)\b.*",
-    r"(?:\d+\s+)?comments?(?:\s*\(\d+\))?",
-    r"your\s+email\s+address\s+will\s+not\s+be\s+published\b.*",
-    r"required\s+fields\s+are\s+marked\b.*",
-    r"cancel\s+reply|notify\s+me\s+of\b.*|save\s+my\s+name\b.*",
+    "comment-form": r"(?:leave|post|add|write|view|show|hide|load|read|see)\s+(?:a\s+|your\s+|the\s+|all\s+"
+    r"|more\s+)?(?:comments?|reply|replies|responses?)\b.*"
+    r"|(?:\d+\s+)?comments?(?:\s*\(\d+\))?"
+    r"|your\s+email\s+address\s+will\s+not\s+be\s+published\b.*"
+    r"|required\s+fields\s+are\s+marked\b.*"
+    r"|cancel\s+reply|notify\s+me\s+of\b.*|save\s+my\s+name\b.*",
     # Related-story links, with or without the linked headline.
-    r"(?:also\s+read|read\s+also|read\s+more|read|related(?:\s+(?:stories|articles|news|content))?"
-    r"|see\s+also|more\s+(?:on\s+this|from\s+\w+|stories)|you\s+may\s+also\s+like|recommended|trending"
-    r"|watch|listen)\s*(?:[:|\-–—>»]\s*.*)?",
+    "related-link": r"(?:also\s+read|read\s+also|read\s+more|read|related(?:\s+(?:stories|articles|news"
+    r"|content))?|see\s+also|more\s+(?:on\s+this|from\s+\w+|stories)|you\s+may\s+also\s+like|recommended"
+    r"|trending|watch|listen)\s*(?:[:|\-–—>»]\s*.*)?",
     # Rights and cookie notices, addressed to the reader.
-    r".*\ball\s+rights\s+reserved\b.*",
-    r".*\b(?:we|our|this\s+(?:web)?site)\b.*\bcookies\b.*",
-    r".*\bcookies?\b.*\byou(?:r)?\b.*\b(?:accept|consent|agree|continu\w*)\b.*",
-    r"(?:accept|reject|manage)(?:\s+all)?\s+cookies\b.*",
+    "notice": r".*\ball\s+rights\s+reserved\b.*"
+    r"|.*\b(?:we|our|this\s+(?:web)?site)\b.*\bcookies\b.*"
+    r"|.*\bcookies?\b.*\byou(?:r)?\b.*\b(?:accept|consent|agree|continu\w*)\b.*"
+    r"|(?:accept|reject|manage)(?:\s+all)?\s+cookies\b.*",
     # Interface labels saved along with the text.
-    r"exit\s+mobile\s+version|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|advertisement|sponsored"
-    r"(?:\s+content)?|scroll\s+to\s+continue.*|continue\s+reading|loading\W*|listen\s+to\s+this\s+article"
-    r"|open\s+in\s+app|(?:tags|topics|filed\s+under)\s*:.*",
-]
-_PROMPT = regex.compile("|".join(f"(?:{pattern})" for pattern in _PROMPTS), regex.IGNORECASE)
+    "page-label": r"exit\s+mobile\s+version|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|advertisement"
+    r"|sponsored(?:\s+content)?|scroll\s+to\s+continue.*|continue\s+reading|loading\W*"
+    r"|listen\s+to\s+this\s+article|open\s+in\s+app|(?:tags|topics|filed\s+under)\s*:.*",
+}
+# One alternation, each rule a named group: the group that matched names the rule.
+_PROMPT = regex.compile(
+    "|".join(f"(?P<{rule.replace('-', '_')}>{pattern})" for rule, pattern in _PROMPTS.items()),
+    regex.IGNORECASE,
+)
 # Case matters here: "Copyright 2025 ..." and "© The Daily ..." are notices, "Copyright law ..." is prose.
 _COPYRIGHT = regex.compile(r"(?:[Cc]opyright|COPYRIGHT|©|\([Cc]\))\s*(?:©\s*)?(?:\d{4}|\p{Lu}).*")
 # Words that may join the names in a byline ("By Jane Doe and Omar Ali | Staff Reporter").
@@ -100,23 +109,51 @@ def is_byline(line: str) -> bool:
     return True
 
 
-def is_boilerplate(line: str) -> bool:
-    """The line is site furniture (a prompt, a related link, a notice, a label), not article text."""
+def boilerplate_rule(line: str) -> str | None:
+    """The rule (a key of draft.REMOVAL_RULES) by which the line is site furniture (a prompt, a
+    related link, a notice, a label), or None when it is article text."""
     stripped = line.strip()
     if not stripped or len(stripped) > MAX_PROMPT_CHARS:
-        return False
-    return (
-        is_url_only(stripped)
-        or is_social_list(stripped)
-        or is_byline(stripped)
-        or bool(_PROMPT.fullmatch(stripped) or _COPYRIGHT.fullmatch(stripped))
-    )
+        return None
+    if is_url_only(stripped):
+        return "link-line"
+    if is_social_list(stripped):
+        return "share-prompt"
+    if is_byline(stripped):
+        return "byline"
+    if _COPYRIGHT.fullmatch(stripped):
+        return "notice"
+    match = _PROMPT.fullmatch(stripped)
+    return match.lastgroup.replace("_", "-") if match else None
+
+
+def is_boilerplate(line: str) -> bool:
+    """The line is site furniture, not article text."""
+    return boilerplate_rule(line) is not None
+
+
+def split_boilerplate(text: str) -> tuple[str, list[Removal]]:
+    """The text without its boilerplate lines (blank lines collapsed, one at most), and the lines
+    removed, each with its rule and the start of the line that followed it."""
+    kept: list[str] = []
+    removed: list[Removal] = []
+    waiting: list[tuple[str, str]] = []  # removed lines still waiting for the next kept line
+    for line in normalise_spaces(text).split("\n"):
+        rule = boilerplate_rule(line)
+        if rule:
+            waiting.append((line, rule))
+            continue
+        kept.append(line)
+        if line and waiting:
+            removed += [Removal(text, rule, before=line[:BEFORE_CHARS]) for text, rule in waiting]
+            waiting = []
+    removed += [Removal(text, rule) for text, rule in waiting]
+    return collapse_blank_lines("\n".join(kept)), removed
 
 
 def remove_boilerplate(text: str) -> str:
     """Drop boilerplate lines and collapse the blank lines they leave (one blank line at most)."""
-    kept = [line for line in normalise_spaces(text).split("\n") if not is_boilerplate(line)]
-    return collapse_blank_lines("\n".join(kept))
+    return split_boilerplate(text)[0]
 
 
 def collapse_blank_lines(text: str) -> str:

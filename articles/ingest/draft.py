@@ -14,6 +14,46 @@ class MentionDraft:
     end: int
 
 
+# The rules by which ingest takes text out of an article's source, each with how curators read
+# it in the plural ("removed on ingest: 3 lines, share prompts"). The removed text is kept with
+# the article (Article.removals), so that every word of a source is in the article or here.
+REMOVAL_RULES = {
+    "share-prompt": "share prompts",
+    "follow-prompt": "follow prompts",
+    "subscribe-prompt": "subscription and app prompts",
+    "comment-form": "comment forms",
+    "related-link": "related links",
+    "notice": "rights and cookie notices",
+    "page-label": "page labels",
+    "link-line": "lines that are only a link",
+    "byline": "bylines",
+    "date-header": "date headers (kept as the date)",
+    "published-line": "“Published:” lines (kept as the date)",
+    "source-url": "source URLs (kept as the source link)",
+    "unsafe-url": "source URLs refused (not http or https)",
+    "dateline": "datelines (the place kept as the dateline)",
+    "title-repeated": "titles repeated at the top of the text",
+    "headline": "page headlines (the page's title differs)",
+    "page-furniture": "page furniture (asides, captions, widgets, forms)",
+    "too-long": "text beyond a column's length",
+}
+# Characters of the following kept line a removal remembers (where a curator puts it back).
+BEFORE_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Text that ingest took out of an article's source: the text, the rule (a key of
+    REMOVAL_RULES), and the start of the kept line that followed it ("" at the end)."""
+
+    text: str
+    rule: str
+    before: str = ""
+
+    def as_json(self) -> dict:
+        return {"text": self.text, "rule": self.rule, "before": self.before}
+
+
 @dataclass
 class ArticleDraft:
     """One article read from a file (a JSON Lines file gives one draft per record).
@@ -22,7 +62,8 @@ class ArticleDraft:
     inside a multi-article file. `content_hash` is the SHA-256 of the file's bytes (of the
     record's canonical JSON for a record), so identical content under two paths is one article.
     `date_source` says where `published` came from, a key of DATE_SOURCES, or "" when no date
-    was found.
+    was found. `removals` is everything the pipeline took out of the source text; `file` is the
+    file it was read from.
     """
 
     origin: str
@@ -35,6 +76,8 @@ class ArticleDraft:
     dateline: str = ""
     format: str = "text"
     mentions: list[MentionDraft] = field(default_factory=list)
+    removals: list[Removal] = field(default_factory=list)
+    file: str = ""
 
 
 # Where a publication date was read from, most trusted first.
@@ -51,8 +94,15 @@ DATE_SOURCES = {
 
 @dataclass(frozen=True)
 class FileFailure:
-    """A file (or one record of it) that could not be read, with a machine code and a sentence."""
+    """A file (or one record of it) that could not be read, with a machine code and a sentence;
+    `file` is the file it concerns (`origin` names a record as "<file>#<key>")."""
 
     origin: str
     code: str
     message: str
+    file: str = ""
+
+
+def megabytes(size: int) -> str:
+    """A size limit as failure messages state it: "20.0 MB", "4,096 bytes"."""
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size:,} bytes"

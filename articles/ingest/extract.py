@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 
 import regex
 
-from articles.ingest.clean import collapse_blank_lines, is_url_only, normalise_spaces, remove_boilerplate
-from articles.ingest.draft import ArticleDraft, FileFailure
+from articles.ingest.clean import collapse_blank_lines, is_url_only, normalise_spaces, split_boilerplate
+from articles.ingest.draft import BEFORE_CHARS, ArticleDraft, FileFailure, Removal
+from articles.ingest.links import web_url
 from articles.ingest.path_dates import date_from_path
 
 TITLE_MAX_CHARS = 120
@@ -70,12 +71,15 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st jr sr gen col lt maj capt sen rep gov prof no vs etc inc corp co ltd jan feb mar apr "
     "jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e".split()
 )
+# How the last line of a paragraph ends.
+_PARAGRAPH_ENDS = (".", "!", "?", ":", '"', "”", "’", "'", ")")
 _SENTENCE_END = regex.compile(r"[.!?][”’\"')\]]*\s+(?=[“‘\"'(]?[\p{Lu}\d])")
 
 
 @dataclass(frozen=True)
 class ArticleFields:
-    """An article's fields as far as they are known; empty values are unknown."""
+    """An article's fields as far as they are known; empty values are unknown. `removals` is the
+    text taken out of the source on the way (see draft.REMOVAL_RULES)."""
 
     title: str = ""
     body: str = ""
@@ -83,23 +87,32 @@ class ArticleFields:
     date_source: str = ""
     source_url: str = ""
     dateline: str = ""
+    removals: tuple[Removal, ...] = ()
 
 
 def extract_fields(text: str, known: ArticleFields = ArticleFields()) -> ArticleFields:
-    """Read the fields out of an article's text; values in `known` are kept as they are."""
+    """Read the fields out of an article's text; values in `known` are kept as they are.
+
+    Nothing is lost: every word of `text` ends up in the title, body or dateline, or in a removal
+    naming its rule (accounting.lost_words checks it). A title is read from the text only when
+    `known` has none.
+    """
+    removals: list[Removal] = list(known.removals)
     lines = normalise_spaces(text).split("\n")
-    header_date, header_has_text = _take_header_date(lines)
-    source_url = _take_source_url(lines)
-    published_line_date = _take_published_line(lines)
-    text = remove_boilerplate("\n".join(lines))
+    header_date, header_has_text = _take_header_date(lines, removals)
+    source_url = _take_source_url(lines, removals)
+    published_line_date = _take_published_line(lines, removals)
+    text, boilerplate = split_boilerplate("\n".join(lines))
+    removals += boilerplate
 
     title_line = ""
-    if not header_has_text:
+    if not known.title and not header_has_text:
         title_line, text = _take_title_line(text)
     paragraphs = split_paragraphs(text)
     if known.title and paragraphs and paragraphs[0].casefold() == known.title.casefold():
-        paragraphs.pop(0)
-    dateline = _take_dateline(paragraphs)
+        repeated = paragraphs.pop(0)
+        removals.append(Removal(repeated, "title-repeated", _start(paragraphs[0] if paragraphs else "")))
+    dateline = _take_dateline(paragraphs, removals)
     _fix_drop_cap(paragraphs)
 
     source_url = known.source_url or source_url
@@ -119,6 +132,7 @@ def extract_fields(text: str, known: ArticleFields = ArticleFields()) -> Article
         date_source=date_source,
         source_url=source_url,
         dateline=known.dateline or dateline,
+        removals=tuple(removals),
     )
 
 
@@ -166,7 +180,7 @@ def split_paragraphs(text: str) -> list[str]:
             if current and _BULLET.match(current[-1]):
                 paragraphs.append("\n".join(current))
                 current = []
-            if current and not (wrapped and (len(current[-1]) >= 40 or line[0].islower())):
+            if current and not (wrapped and _wraps_on(current[-1], line)):
                 paragraphs.append(" ".join(current))
                 current = []
             current.append(line)
@@ -174,6 +188,13 @@ def split_paragraphs(text: str) -> list[str]:
             joiner = "\n" if _BULLET.match(current[-1]) else " "
             paragraphs.append(joiner.join(current))
     return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def _wraps_on(line: str, next_line: str) -> bool:
+    """In hard-wrapped text, `next_line` continues `line`'s paragraph: `line` is as long as the
+    wrapped lines around it, or the next starts in lower case, or `line` stops short without ending
+    a sentence ("Standard Oil Co and BP North America" / "Inc said ...")."""
+    return len(line) >= 40 or next_line[0].islower() or not line.endswith(_PARAGRAPH_ENDS)
 
 
 def title_from_lead(paragraphs: list[str]) -> str:
@@ -211,7 +232,17 @@ def title_case_place(place: str) -> str:
     return regex.sub(r"\p{L}+", lambda m: m.group(0).capitalize(), place.lower())
 
 
-def _take_header_date(lines: list[str]) -> tuple[datetime.date | None, bool]:
+def _start(text: str) -> str:
+    """What a removal remembers of the text that followed it."""
+    return text[:BEFORE_CHARS]
+
+
+def _next_text(lines: list[str], index: int) -> str:
+    """The start of the first non-blank line after `index`."""
+    return _start(next((line for line in lines[index + 1 :] if line), ""))
+
+
+def _take_header_date(lines: list[str], removals: list[Removal]) -> tuple[datetime.date | None, bool]:
     """Take a leading "date YYYY-MM-DD" off the first line: (the date, whether text follows it)."""
     for index, line in enumerate(lines):
         if not line:
@@ -221,49 +252,59 @@ def _take_header_date(lines: list[str]) -> tuple[datetime.date | None, bool]:
         if found is None:
             return None, False
         lines[index] = line[match.end() :]
+        following = _start(lines[index]) or _next_text(lines, index)
+        removals.append(Removal(line[: match.end()].strip(), "date-header", following))
         return found, bool(lines[index])
     return None, False
 
 
-def _take_source_url(lines: list[str], within: int = 5) -> str:
-    """Take a line that is only a URL from the top of the text."""
+def _take_source_url(lines: list[str], removals: list[Removal], within: int = 5) -> str:
+    """Take a line that is only a web (http, https) URL from the top of the text."""
     seen = 0
     for index, line in enumerate(lines):
         if not line:
             continue
-        if is_url_only(line) and line.startswith(("http://", "https://")):
+        if is_url_only(line) and web_url(line):
+            removals.append(Removal(line, "source-url", _next_text(lines, index)))
             del lines[index]
-            return line
+            return web_url(line)
         seen += 1
         if seen >= within:
             break
     return ""
 
 
-def _take_published_line(lines: list[str]) -> datetime.date | None:
+def _take_published_line(lines: list[str], removals: list[Removal]) -> datetime.date | None:
     """Take every "Published: August 6, 2025" line out; the first one's date."""
     found = None
     for index, line in enumerate(lines):
         match = _PUBLISHED_LINE.fullmatch(line) if len(line) < 120 else None
         date = parse_date(match.group("date")) if match else None
         if date is not None:
+            removals.append(Removal(line, "published-line", _next_text(lines, index)))
             lines[index] = ""
             found = found or date
     return found
 
 
 def _take_title_line(text: str) -> tuple[str, str]:
-    """Take a headline off the top: a short first line that is not a sentence, with body below."""
+    """Take a headline off the top: a short first line that is not a sentence, set apart from the
+    body. Wire copy is hard-wrapped ("Standard Oil Co and BP North America\nInc said ..."), so a
+    first line with text right under it is a title only when that line opens something new (a
+    dateline, a bullet); when unsure, it stays in the body."""
     first, _, rest = text.partition("\n")
     words = first.split()
     if not rest.strip() or not 3 <= len(words) <= 25 or len(first) > 150:
         return "", text
-    if first.endswith((".", ",", ";", ":")) or _BULLET.match(first) or _dateline_match(first):
+    if first.endswith((".", ",", ";", ":", "-")) or _BULLET.match(first) or _dateline_match(first):
         return "", text
     if words[-1].casefold() in _TITLE_END_WORDS:
         return "", text
-    next_line = rest.lstrip("\n")
-    if not rest.startswith("\n") and next_line[:1].islower():  # a hard-wrapped sentence goes on
+    next_line = rest.lstrip("\n").split("\n", 1)[0]
+    if next_line[:1].islower():  # the sentence goes on
+        return "", text
+    set_apart = rest.startswith("\n")
+    if not set_apart and not (_BULLET.match(next_line) or _dateline_match(next_line)):
         return "", text
     return first, rest.strip("\n")
 
@@ -282,7 +323,7 @@ def _dateline_match(paragraph: str):
     )
 
 
-def _take_dateline(paragraphs: list[str], within: int = 3) -> str:
+def _take_dateline(paragraphs: list[str], removals: list[Removal], within: int = 3) -> str:
     """Take "ISLAMABAD: " / "WASHINGTON, Aug 6 (Reuters) - " off one of the first prose paragraphs
     (a standfirst may come before it); the place, title-cased."""
     prose = [index for index, paragraph in enumerate(paragraphs) if not _BULLET.match(paragraph)]
@@ -291,6 +332,7 @@ def _take_dateline(paragraphs: list[str], within: int = 3) -> str:
         place = match.group("place").strip() if match else ""
         if match and place not in _KICKERS and sum(char.isalpha() for char in place) >= 3:
             paragraphs[index] = paragraphs[index][match.end() :]
+            removals.append(Removal(match.group(0).strip(), "dateline", _start(paragraphs[index])))
             return title_case_place(place)
     return ""
 
@@ -353,7 +395,8 @@ DATELINE_COLUMN_CHARS = 100
 def to_draft(
     fields: ArticleFields, origin: str, content_hash: str, format_name: str
 ) -> ArticleDraft | FileFailure:
-    """The draft for an article's fields, or a "no-text" failure when its body is empty."""
+    """The draft for an article's fields, or a "no-text" failure when its body is empty. A title or
+    dateline longer than its column is cut, and the rest kept as a removal."""
     if not fields.body:
         return FileFailure(
             origin,
@@ -365,14 +408,20 @@ def to_draft(
     if published is None:  # an undated file may be dated by its name or folders
         published = date_from_path(origin)
         date_source = "path" if published else ""
+    removals = list(fields.removals)
+    title, dateline = fields.title[:TITLE_COLUMN_CHARS], fields.dateline[:DATELINE_COLUMN_CHARS]
+    for kept, whole in ((title, fields.title), (dateline, fields.dateline)):
+        if len(whole) > len(kept):
+            removals.append(Removal(whole[len(kept) :], "too-long"))
     return ArticleDraft(
         origin=origin,
         content_hash=content_hash,
-        title=fields.title[:TITLE_COLUMN_CHARS],
+        title=title,
         body=fields.body,
         published=published,
         date_source=date_source,
         source_url=fields.source_url,
-        dateline=fields.dateline[:DATELINE_COLUMN_CHARS],
+        dateline=dateline,
         format=format_name,
+        removals=removals,
     )

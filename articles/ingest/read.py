@@ -8,12 +8,14 @@ sentence saying what went wrong and what to do. It runs in worker processes too.
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from articles.ingest.decode import DecodeError, decode_bytes
-from articles.ingest.draft import ArticleDraft, FileFailure
+from articles.ingest.draft import ArticleDraft, FileFailure, megabytes
 from articles.ingest.formats.html import read_html
 from articles.ingest.formats.json import read_json, read_json_lines
+from articles.ingest.formats.json_stream import stream_json, stream_json_lines
 from articles.ingest.formats.text import read_text
 
 Reader = Callable[[str, str, str], Iterable[ArticleDraft | FileFailure]]
@@ -36,6 +38,9 @@ FORMAT_BY_SUFFIX = {
     ".ndjson": "jsonl",
     ".json": "json",
 }
+# Formats read from disk a record at a time when a file is over the size limit (which then
+# applies to each record).
+STREAMERS = {"jsonl": stream_json_lines, "json": stream_json}
 # Formats people keep articles in that this pipeline does not read: refused with advice.
 UNSUPPORTED_SUFFIXES = frozenset(
     ".pdf .doc .docx .odt .rtf .epub .xls .xlsx .ods .csv .tsv .ppt .pptx .xml .sgm .sgml .zip .gz .tgz "
@@ -48,9 +53,10 @@ DOCUMENTATION_NAMES = frozenset({"readme", "license", "licence", "changelog"})
 def find_files(paths: Iterable[str | Path]) -> Iterator[Path | FileFailure]:
     """Every file under `paths` (files and directories in any mix, directories recursively, in sorted
     order), skipping hidden files and folders and a folder's README; a path that is missing or
-    cannot be listed comes back as an "unreadable" FileFailure and the rest goes on."""
+    cannot be listed comes back as an "unreadable" FileFailure and the rest goes on. Files are
+    known by their resolved absolute path, so one file given by two paths is one file."""
     for given in paths:
-        path = Path(given)
+        path = Path(given).resolve()
         if path.is_dir():
             yield from _walk(path)
         elif path.is_file():
@@ -68,9 +74,22 @@ def read_file(path: Path, max_bytes: int) -> list[ArticleDraft | FileFailure]:
     return list(iter_file(path, max_bytes))
 
 
-def iter_file(path: Path, max_bytes: int) -> Iterable[ArticleDraft | FileFailure]:
-    """As read_file, but a multi-article file's articles come one at a time, as they are read."""
+def iter_file(path: Path, max_bytes: int) -> Iterator[ArticleDraft | FileFailure]:
+    """As read_file, but a multi-article file's articles come one at a time, as they are read;
+    each names the file it came from (`file`)."""
+    file = str(path)
+    for item in _file_items(path, max_bytes):
+        if isinstance(item, FileFailure):
+            yield item if item.file else replace(item, file=file)
+        else:
+            item.file = file
+            yield item
+
+
+def _file_items(path: Path, max_bytes: int) -> Iterable[ArticleDraft | FileFailure]:
     origin = str(path)
+    if is_streamed(path, max_bytes):
+        return STREAMERS[FORMAT_BY_SUFFIX[path.suffix.lower()]](path, max_bytes)
     data_or_failure = _read_bytes(path, max_bytes)
     if isinstance(data_or_failure, FileFailure):
         return [data_or_failure]
@@ -94,6 +113,16 @@ def iter_file(path: Path, max_bytes: int) -> Iterable[ArticleDraft | FileFailure
             _unsupported(origin, "The file looks like XML or SGML markup, which the archive does not read")
         ]
     return READERS[format_name](text, origin, hashlib.sha256(data).hexdigest())
+
+
+def is_streamed(path: Path, max_bytes: int) -> bool:
+    """The file is a JSON export over the size limit, read a record at a time."""
+    if FORMAT_BY_SUFFIX.get(path.suffix.lower()) not in STREAMERS:
+        return False
+    try:
+        return path.stat().st_size > max_bytes
+    except OSError:
+        return False  # reading it will say why
 
 
 def sniff_format(text: str) -> str | None:
@@ -127,7 +156,7 @@ def _walk(folder: Path) -> Iterator[Path | FileFailure]:
         if entry.is_dir(follow_symlinks=False):  # no symlinked folders: they can loop
             yield from _walk(Path(entry.path))
         elif entry.is_file() and Path(entry.name).stem.casefold() not in DOCUMENTATION_NAMES:
-            yield Path(entry.path)
+            yield Path(entry.path).resolve()  # a symlinked file is known by the file it names
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes | FileFailure:
@@ -147,7 +176,8 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes | FileFailure:
         return FileFailure(
             origin,
             "too-large",
-            f"The file is larger than the {_megabytes(max_bytes)} limit: split it into smaller files, "
+            f"The file is larger than the {megabytes(max_bytes)} limit: split it into smaller files, "
+            "save a large export as JSON Lines (.jsonl, read a record at a time whatever its size), "
             "or raise ARCHIVE_MAX_FILE_BYTES.",
         )
     return data
@@ -160,7 +190,3 @@ def _unsupported(origin: str, what: str) -> FileFailure:
         f"{what}: save the article as plain text (.txt), HTML (.html) or JSON (.json, .jsonl) "
         "and ingest that.",
     )
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size:,} bytes"

@@ -8,19 +8,23 @@ sections dropped; the text then goes through the same cleaning and extraction as
 """
 
 import json
+from dataclasses import replace
 
 import lxml.etree
 import lxml.html
 import regex
 
-from articles.ingest.draft import ArticleDraft, FileFailure
+from articles.ingest.draft import ArticleDraft, FileFailure, Removal
 from articles.ingest.extract import ArticleFields, extract_fields, parse_date, to_draft
+from articles.ingest.links import web_url
 
 # Elements that never hold article text.
 DROPPED_TAGS = (
     "script style noscript template nav header footer aside form iframe svg button select input "
     "textarea dialog menu figcaption object embed canvas".split()
 )
+# Dropped elements whose content is code, not text: never kept as removed text.
+CODE_TAGS = frozenset("script style noscript template svg iframe object embed canvas".split())
 # ARIA roles of page furniture.
 DROPPED_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert"}
@@ -61,12 +65,16 @@ def read_html(text: str, origin: str, content_hash: str) -> list[ArticleDraft | 
     """The one article of a web page (or why there is none)."""
     try:
         root = lxml.html.document_fromstring(_without_xml_declaration(text))
+        source_url, refused_url = _source_url(root)
         known = ArticleFields(
             title=_page_title(root),
-            source_url=_source_url(root),
+            source_url=source_url,
+            removals=(Removal(refused_url, "unsafe-url"),) if refused_url else (),
             **_published(root),
         )
-        container = _main_container(root)
+        container, dropped = _main_container(root)
+        furniture = tuple(_removals(container, dropped, known.title))
+        known = replace(known, removals=known.removals + furniture)
         fields = extract_fields(html_to_text(container), known)
     except (lxml.etree.ParserError, RecursionError, ValueError):
         fields = ArticleFields()
@@ -143,12 +151,19 @@ def _without_site_suffix(title: str, site: str) -> str:
     return title
 
 
-def _source_url(root) -> str:
-    for link in root.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split() and _is_web_url(link.get("href")):
-            return link.get("href").strip()
-    url = _meta(root, "og:url")
-    return url if _is_web_url(url) else ""
+def _source_url(root) -> tuple[str, str]:
+    """The page's canonical web address (canonical link, else og:url), and the first candidate
+    refused as not http(s) when none is one."""
+    candidates = [
+        (link.get("href") or "").strip()
+        for link in root.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ] + [_meta(root, "og:url")]
+    candidates = [candidate for candidate in candidates if candidate]
+    for candidate in candidates:
+        if web_url(candidate):
+            return web_url(candidate), ""
+    return "", candidates[0] if candidates else ""
 
 
 def _published(root) -> dict:
@@ -189,21 +204,50 @@ def _json_ld_dates(root) -> list[str]:
     return dates
 
 
-def _main_container(root):
+def _main_container(root) -> tuple:
+    """The element holding the article, and what was dropped from the page on the way: each
+    dropped element's ancestors and text (code, such as scripts, is not text)."""
+    dropped = []
+
+    def drop(element):
+        ancestors = frozenset(element.iterancestors())
+        if root not in ancestors:  # the root itself, or inside an element dropped already
+            return
+        if element.tag not in CODE_TAGS:
+            dropped.append((ancestors, element))
+        element.drop_tree()
+
     for element in list(root.iter(*DROPPED_TAGS)):
-        _drop(element)
+        drop(element)
     for element in list(root.iter()):
         if isinstance(element.tag, str) and element.tag not in KEPT_CONTAINERS and _is_furniture(element):
-            _drop(element)
+            drop(element)
     for heading in list(root.iter("h1")):  # the headline is the title, not body text
-        _drop(heading)
+        drop(heading)
     articles = root.xpath("//article")
     if articles:
-        return max(articles, key=lambda element: len(element.text_content()))
-    main = root.xpath("//main | //*[@role='main']")
-    if main:
-        return main[0]
-    return _densest_block(root)
+        container = max(articles, key=lambda element: len(element.text_content()))
+    elif main := root.xpath("//main | //*[@role='main']"):
+        container = main[0]
+    else:
+        container = _densest_block(root)
+    return container, dropped
+
+
+def _removals(container, dropped, title: str) -> list[Removal]:
+    """The text dropped from inside the article's container, as removals: a headline that is the
+    title repeats it (only one that differs is kept), anything else is page furniture."""
+    removals = []
+    for ancestors, element in dropped:
+        text = " ".join(element.text_content().split())
+        if container not in ancestors or not text:
+            continue
+        if element.tag == "h1":
+            if text.casefold() != title.casefold():
+                removals.append(Removal(text, "headline"))
+        else:
+            removals.append(Removal(text, "page-furniture"))
+    return removals
 
 
 def _densest_block(root):
@@ -225,22 +269,12 @@ def _is_furniture(element) -> bool:
     return bool(WIDGET_WORDS.intersection(_WORD_SPLIT.split(names)))
 
 
-def _drop(element) -> None:
-    """Remove the element and its content but keep the text that follows it (its tail)."""
-    if element.getparent() is not None:
-        element.drop_tree()
-
-
 def _meta(root, name: str) -> str:
     for meta in root.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         if key == name and meta.get("content"):
             return " ".join(meta.get("content").split())
     return ""
-
-
-def _is_web_url(value: str | None) -> bool:
-    return bool(value) and value.strip().startswith(("http://", "https://"))
 
 
 def _without_xml_declaration(text: str) -> str:

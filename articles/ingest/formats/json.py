@@ -15,9 +15,10 @@ from collections.abc import Iterable, Iterator
 import regex
 
 from articles.ingest.decode import repair_text
-from articles.ingest.draft import ArticleDraft, FileFailure
+from articles.ingest.draft import ArticleDraft, FileFailure, Removal
 from articles.ingest.extract import ArticleFields, extract_fields, parse_date, title_case_place, to_draft
 from articles.ingest.formats.html import fragment_to_text
+from articles.ingest.links import web_url
 
 TITLE_KEYS = ("title", "headline", "heading")
 DATE_KEYS = (
@@ -38,8 +39,10 @@ ID_KEYS = ("id", "_id", "article_id", "uuid", "guid")
 # Where exporters put the list of records in a JSON object.
 LIST_KEYS = ("articles", "items", "records", "results", "data", "posts")
 
+# A body is HTML when it closes an element or breaks a line as HTML does: wire copy writes company
+# names in angle brackets ("<B and R International Inc>"), which an opening tag alone would match.
 _MARKUP = regex.compile(
-    r"<(?:p|div|br|h[1-6]|ul|ol|li|blockquote|span|a|em|strong|b|i)\b[^>]*>", regex.IGNORECASE
+    r"</(?:p|div|h[1-6]|ul|ol|li|blockquote|span|a|em|strong|b|i)\s*>|<br\s*/?>", regex.IGNORECASE
 )
 
 
@@ -48,19 +51,22 @@ def read_json_lines(text: str, origin: str, content_hash: str = "") -> Iterator[
     articles); a line that is not a JSON object fails alone. (Each record is hashed on its own
     canonical JSON, so the file's `content_hash` is not used.)"""
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield FileFailure(
-                f"{origin}#{number}",
-                "malformed-json",
-                f"Line {number} is not valid JSON ({error.msg} at column {error.colno}): fix or "
-                "remove that line and ingest the file again; the file's other lines were read.",
-            )
-            continue
-        yield read_record(record, origin, number, "line")
+        if line.strip():
+            yield read_json_line(line, origin, number)
+
+
+def read_json_line(line: str, origin: str, number: int) -> ArticleDraft | FileFailure:
+    """The article of line `number` of a JSON Lines file."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return FileFailure(
+            f"{origin}#{number}",
+            "malformed-json",
+            f"Line {number} is not valid JSON ({error.msg} at column {error.colno}): fix or "
+            "remove that line and ingest the file again; the file's other lines were read.",
+        )
+    return read_record(record, origin, number, "line")
 
 
 def read_json(text: str, origin: str, content_hash: str = "") -> Iterable[ArticleDraft | FileFailure]:
@@ -117,12 +123,14 @@ def read_record(record, origin: str, position: int, unit: str) -> ArticleDraft |
     key = str(record_id).strip() if record_id not in (None, "") else str(position)
     published = _date(_first(fields, DATE_KEYS))
     dateline = _text(_first(fields, DATELINE_KEYS))
+    url = _text(_first(fields, URL_KEYS)).strip()
     known = ArticleFields(
         title=" ".join(_text(_first(fields, TITLE_KEYS)).split()),
         published=published,
         date_source="metadata" if published else "",
-        source_url=_text(_first(fields, URL_KEYS)).strip(),
+        source_url=web_url(url),
         dateline=title_case_place(dateline) if dateline.isupper() else dateline.strip(),
+        removals=(Removal(url, "unsafe-url"),) if url and not web_url(url) else (),
     )
     body = _body(_first(fields, BODY_KEYS))
     canonical = json.dumps(record, sort_keys=True, ensure_ascii=False)

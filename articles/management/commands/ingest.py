@@ -6,8 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest.draft import DATE_SOURCES, FileFailure
 from articles.ingest.path_dates import batch_date
-from articles.ingest_run import IngestLocked, ingest_paths
+from articles.ingest_run import DiskFull, IngestLocked, ingest_paths
 from articles.progress import ProgressBar
+from articles.removals import summary
 
 
 class Command(BaseCommand):
@@ -66,7 +67,7 @@ class Command(BaseCommand):
             report = ingest_paths(
                 paths, dry_run=dry_run, force=force, wait=wait, workers=workers, on_item=on_item, date=date
             )
-        except IngestLocked as error:
+        except (IngestLocked, DiskFull) as error:
             raise CommandError(str(error)) from None
         if progress:
             progress.done()
@@ -94,5 +95,6 @@ class Command(BaseCommand):
             f"          url:      {item.source_url or '-'}",
             f"          dateline: {item.dateline or '-'}",
             f"          length:   {len(item.body):,} characters, {len(item.mentions)} person mentions",
+            f"          removed:  {summary([removal.as_json() for removal in item.removals]) or '-'}",
         ]
         self.stdout.write("\n".join(lines))
