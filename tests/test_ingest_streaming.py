@@ -102,9 +102,12 @@ def test_an_export_over_the_limit_ingests_in_one_run(tmp_path, settings):
 
 @pytest.mark.django_db
 def test_a_file_over_the_time_budget_fails_and_the_batch_goes_on(tmp_path, settings):
+    # Person extraction is linear now, so no text of ours is slow enough on every machine: an
+    # extractor that never returns on this file stands for the pathological input.
+    settings.ARCHIVE_PERSON_EXTRACTOR = "tests.stalling_extractor.StallingExtractor"
     settings.ARCHIVE_INGEST_SECONDS_PER_FILE = 0.5
     slow = tmp_path / "a-slow.txt"
-    slow.write_text("Blair speaks\n\n" + "The minister Tony Blair said the talks went on. " * 60_000)
+    slow.write_text("Blair speaks\n\nThe minister Tony Blair said the talks would STALL.\n")
     (tmp_path / "b-normal.txt").write_text(
         "Talks resume in Doha\n\nDOHA: Officials from both sides met on Tuesday to resume the talks.\n"
     )
