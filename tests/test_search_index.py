@@ -219,14 +219,27 @@ def test_a_small_commit_never_merges_more_than_its_bound(monkeypatch):
     assert index.segment_count() == full_tier + 1
 
 
-def test_an_ingest_writer_merges_full_tiers_only_at_its_end():
+def test_an_ingest_writer_merges_each_full_tier_as_it_goes():
+    articles = 2 * merging.MERGE_FACTOR + 2
+    with index.bulk_writer() as bulk:
+        for n in range(1, articles + 1):
+            bulk.add([doc(n)])
+            bulk.checkpoint()
+        # The 11th and 22nd commits each found ten one-document segments and merged them into
+        # theirs (a commit's own documents go into the segment its merge writes).
+        assert index.segment_count() == 2
+    assert index.doc_count() == articles
+    assert search(SearchRequest(q="wheat")).total == articles
+
+
+def test_no_ingest_commit_merges_more_than_its_bound(monkeypatch):
+    monkeypatch.setattr(merging, "INGEST_MERGE_MAX_DOCS", merging.MERGE_FACTOR - 1)
     with index.bulk_writer() as bulk:
         for n in range(1, merging.MERGE_FACTOR + 2):
             bulk.add([doc(n)])
             bulk.checkpoint()
-        assert index.segment_count() == merging.MERGE_FACTOR + 1
-    assert index.segment_count() < merging.MERGE_FACTOR
-    assert index.doc_count() == merging.MERGE_FACTOR + 1
+    # A full tier of one-document segments holds more documents than the bound: kept.
+    assert index.segment_count() == merging.MERGE_FACTOR + 1
 
 
 def test_a_parallel_bulk_writer_writes_one_segment_per_process_at_each_checkpoint():

@@ -329,23 +329,24 @@ class BulkWriter:
         return sum(1 for doc in docs if self.writer.update_document(**document_fields(doc)) is None)
 
     def checkpoint(self) -> None:
-        """Commit what was added so far as a new segment, without merging (cheap, so indexing
-        keeps pace with the run), and go on with a fresh writer."""
-        self.writer.commit(merge=False)
+        """Commit what was added so far as a new segment, merging a full tier within
+        merging.INGEST_MERGE_MAX_DOCS (so merging keeps pace with the run and no commit merges
+        the whole index), and go on with a fresh writer."""
+        self.writer.commit(mergetype=merging.tiered(merging.INGEST_MERGE_MAX_DOCS))
         self.writer = self._acquire()
 
 
 @contextmanager
 def bulk_writer(*, timeout: float | None = None, procs: int = 1):
     """A BulkWriter holding the index's single writer until the block ends, then committing
-    (or cancelling, if the block raised). Checkpoints merge nothing, so that indexing keeps pace
-    with the run; the last commit merges whatever tiers are full (see merging.py). With procs > 1,
+    (or cancelling, if the block raised). Every commit, the last too, merges at most
+    merging.INGEST_MERGE_MAX_DOCS documents of full tiers (see merging.py). With procs > 1,
     that many processes share the indexing and each commit writes one segment per process."""
     create_if_absent()  # an ingest may be the archive's first
     bulk = BulkWriter(lambda: _acquire(timeout, procs, multisegment=procs > 1))
     try:
         yield bulk
-        bulk.writer.commit(mergetype=merging.tiered())
+        bulk.writer.commit(mergetype=merging.tiered(merging.INGEST_MERGE_MAX_DOCS))
     except BaseException:
         _cancel(bulk.writer)
         raise
