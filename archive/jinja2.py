@@ -11,7 +11,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import Environment
 
-from articles.links import web_url
+from articles.ingest.links import web_url
 
 
 def environment(**options) -> Environment:

@@ -8,7 +8,7 @@ or "index_unavailable" (503).
 from django.http import JsonResponse
 
 from articles.errors import error_response
-from articles.links import web_url
+from articles.ingest.links import web_url
 from articles.models import Article
 from articles.urlstate import FILTERS, PAGE_SIZE, SearchState
 from articles.views.data import search_page

@@ -13,7 +13,7 @@ import itertools
 from django.http import StreamingHttpResponse
 from django.utils.html import strip_tags
 
-from articles.links import web_url
+from articles.ingest.links import web_url
 from articles.search import query
 from articles.urlstate import BadParameter, SearchState, clean_text, text_param
 from articles.views.data import articles_in_order

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
-from articles.links import web_url
+from articles.ingest.links import web_url
 from tests.archive_data import make_articles
 
 pytestmark = pytest.mark.django_db

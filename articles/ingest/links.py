@@ -19,9 +19,10 @@ _ENDS = "".join(chr(code) for code in range(0x21))
 _TAB_OR_NEWLINE = regex.compile(r"[\t\n\r]")
 
 
-def web_url(value: str) -> str:
-    """The URL cleaned as a browser reads it, when it is an http(s) address with a host; else ""."""
-    url = _TAB_OR_NEWLINE.sub("", value.strip(_ENDS))
+def web_url(value: str | None) -> str:
+    """The URL cleaned as a browser reads it, when it is an http(s) address with a host; else "".
+    Ingest keeps only such URLs, and every page, feed and export checks again when it shows one."""
+    url = _TAB_OR_NEWLINE.sub("", (value or "").strip(_ENDS))
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. an unbalanced "[" in the host
