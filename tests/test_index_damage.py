@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from articles import indexing
 from articles.models import Article
 from articles.search import index
+from articles.search.query import SearchRequest, search
 from tests.archive_data import make_articles
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +168,16 @@ def test_an_archive_without_any_index_says_so_and_rebuild_index_makes_it(client,
     assert str(failure.value).count("rebuild_index") == 1
     call_command("rebuild_index")
     call_command("check_index")
+
+
+def test_an_ingest_into_a_damaged_index_says_to_rebuild_and_the_rebuild_finds_its_articles(archive, tmp_path):
+    delete_the_table_of_contents()
+    (tmp_path / "copper.txt").write_text("Copper output rises\n\nChile's copper output rose in May.\n")
+    with pytest.raises(CommandError, match="no table of contents.*rebuild_index"):
+        call_command("ingest", str(tmp_path))
+    assert Article.objects.filter(title="Copper output rises").exists()
+    call_command("rebuild_index")
+    call_command("check_index")
+    assert [hit.id for hit in search(SearchRequest(q="copper")).hits] == [
+        Article.objects.get(title="Copper output rises").pk
+    ]

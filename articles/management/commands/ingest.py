@@ -9,6 +9,7 @@ from articles.ingest.path_dates import batch_date
 from articles.ingest_run import DiskFull, IngestLocked, ingest_paths
 from articles.progress import ProgressBar
 from articles.removals import summary
+from articles.search.index import IndexUnavailable
 
 
 class Command(BaseCommand):
@@ -69,6 +70,11 @@ class Command(BaseCommand):
             )
         except (IngestLocked, DiskFull) as error:
             raise CommandError(str(error)) from None
+        except IndexUnavailable as error:
+            raise CommandError(
+                f"{error} The articles read so far are stored; run: manage.py rebuild_index, which "
+                "indexes them with the rest of the archive."
+            ) from None
         if progress:
             progress.done()
         verb = "Would ingest" if dry_run else "Ingested"
