@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.template.backends import jinja2 as jinja2_backend
 from django.test.signals import template_rendered
 
@@ -64,13 +65,30 @@ def migration_data(request):
     """Transactional tests (the browser test, a real-commit admin test) end by emptying every
     table, rows of data migrations included; with tests spread over workers, a test may run after
     one in the same database. Put the starter topics and the editor group back, from the data
-    migrations themselves, inside the test's own transaction."""
+    migrations themselves, inside the test's own transaction. The flush also recreates the content
+    types under new ids, so the ids cached for the admin's history are forgotten."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("db")
+    ContentType.objects.clear_cache()
     if not Topic.objects.exists():
         import_module("articles.migrations.0002_starter_topics").add_topics(apps, None)
         import_module("articles.migrations.0006_topic_evidence").tune_starter_topics(apps, None)
     if not Group.objects.filter(name="editor").exists():
         import_module("articles.migrations.0003_editor_group").create_editor_group(apps, None)
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """A staff user in the "editor" group made by the data migration; not a superuser."""
+    user = django_user_model.objects.create_user("editor", password="not-used", is_staff=True)
+    user.groups.add(Group.objects.get(name="editor"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client, logged in as a curator (`editor`)."""
+    client.force_login(editor)
+    return client

@@ -32,20 +32,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(db, django_user_model):
-    """A staff user in the "editor" group made by the data migration; not a superuser."""
-    user = django_user_model.objects.create_user("editor", password="not-used", is_staff=True)
-    user.groups.add(Group.objects.get(name="editor"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Run the on-commit hooks (the index writes) of whatever runs inside it, as a real commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)

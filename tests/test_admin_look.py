@@ -1,8 +1,6 @@
 """How the admin reads: its own frame and stylesheet, labelled inline rows, plural-correct messages."""
 
 import pytest
-from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -10,17 +8,6 @@ from articles.models import Person, Topic
 from tests.admin_support import index_all, make_article
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    # The admin's history rows name content types by id from a process-wide cache; a transactional
-    # test run before this one in the same process (the browser tests) may have recreated them.
-    ContentType.objects.clear_cache()
-    user = django_user_model.objects.create_user("editor", password="not-used", is_staff=True)
-    user.groups.add(Group.objects.get(name="editor"))
-    client.force_login(user)
-    return client
 
 
 def test_every_admin_page_has_the_archive_icon_and_stylesheet(editor_client):

@@ -1,7 +1,6 @@
 """What ingest removed is kept with the article, shown to curators, and can be put back."""
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
@@ -20,16 +19,6 @@ PAGE = (
     "Read more: Wheat prices fall\n\n"
     "Officials said the first ships would sail within a week.\n"
 )
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    # A transactional test before this one in the same database empties the content types that
-    # the admin log refers to: forget the ids cached for them.
-    ContentType.objects.clear_cache()
-    user = django_user_model.objects.create_superuser("curator", "c@example.org", "pw")
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -88,17 +86,6 @@ def test_ingest_date_must_be_a_real_yyyy_mm_dd_date(tmp_path, value):
     write(tmp_path / "a.txt", "A\n\nText.")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("ingest", str(tmp_path), f"--date={value}", stdout=io.StringIO())
-
-
-@pytest.fixture
-def editor_client(client):
-    # A transactional test run before this one in the same process may leave content type ids
-    # cached that its flush removed; the admin history needs real ones.
-    ContentType.objects.clear_cache()
-    editor = User.objects.create_user("editor", password="x", is_staff=True)
-    editor.groups.add(Group.objects.get(name="editor"))
-    client.force_login(editor)
-    return client
 
 
 def test_the_admin_sets_the_date_of_many_articles_at_once(editor_client, django_capture_on_commit_callbacks):

@@ -3,8 +3,6 @@ shows sample articles with the words found; a rule that ran over its time limit 
 is changed."""
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from articles.admin import topics as topic_admin
@@ -12,17 +10,6 @@ from articles.models import Topic, TopicLink
 from tests.admin_support import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client):
-    # A transactional test run before this one in the same process may leave content type ids
-    # cached that its flush removed; the admin history needs real ones.
-    ContentType.objects.clear_cache()
-    editor = User.objects.create_user("editor", password="x", is_staff=True)
-    editor.groups.add(Group.objects.get(name="editor"))
-    client.force_login(editor)
-    return client
 
 
 def topic_data(**fields):
