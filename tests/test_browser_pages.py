@@ -141,6 +141,14 @@ def horizontal_overflow(page) -> int:
 EXPECTED_STATUS = {"not-found": "status of 404", "bad-parameter": "status of 400"}
 
 
+# static/js/admin.js names the admin's autocomplete boxes once the page has loaded; Playwright's
+# goto() may return before that listener has run, and axe would then find them unnamed.
+SCRIPTS_DONE = """() => [...document.querySelectorAll('select.admin-autocomplete')].every(select => {
+    const box = select.nextElementSibling && select.nextElementSibling.querySelector('[role="combobox"]');
+    return !box || box.dataset.named;
+})"""
+
+
 def visit_all(browser, live_server, pages: dict, session: str | None = None) -> list[str]:
     failures = []
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -150,6 +158,7 @@ def visit_all(browser, live_server, pages: dict, session: str | None = None) -> 
         for name, path in pages.items():
             problems.clear()
             page.goto(live_server.url + path)
+            page.wait_for_function(SCRIPTS_DONE)
             page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
             if width == "phone" and (extra := horizontal_overflow(page)):
                 failures.append(f"{name} at 390 px: {extra} px wider than the screen (horizontal scrollbar)")
