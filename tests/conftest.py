@@ -12,6 +12,7 @@ from django.test.signals import template_rendered
 
 from articles.models import Topic
 from articles.search import index
+from tests.browser_support import launched_chromium
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -92,3 +93,10 @@ def editor_client(client, editor):
     """The test client, logged in as a curator (`editor`)."""
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium (tests/browser_support.py), closed after the test."""
+    with launched_chromium() as chromium:
+        yield chromium

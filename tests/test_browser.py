@@ -11,28 +11,11 @@ from pathlib import Path
 import pytest
 
 from articles.ingest_run import ingest_paths
+from tests.browser_support import BROWSER_TEST
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-pytestmark = [
-    pytest.mark.browser,
-    # The live server sees only committed rows; serialized rollback restores the migrations'
-    # rows (starter topics, the editor group) for the tests that run after this one.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    ),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -42,19 +25,13 @@ def seeded(seeds_dir):
 
 
 @pytest.fixture
-def browser_page():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            problems = []
-            page.on("console", lambda msg: msg.type == "error" and problems.append(f"console: {msg.text}"))
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on("response", lambda r: r.status >= 500 and problems.append(f"{r.status} from {r.url}"))
-            yield page, problems
-        finally:
-            browser.close()
+def browser_page(browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems = []
+    page.on("console", lambda msg: msg.type == "error" and problems.append(f"console: {msg.text}"))
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("response", lambda r: r.status >= 500 and problems.append(f"{r.status} from {r.url}"))
+    return page, problems
 
 
 def shot(page, name: str) -> None:

@@ -13,15 +13,9 @@ from django.contrib.auth.models import User
 from articles import indexing
 from articles.ingest_run import ingest_paths
 from articles.models import Article, Person, PersonLink, Topic, TopicLink
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser_support import BROWSER_TEST
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    ),
-]
+pytestmark = BROWSER_TEST
 
 RUN = "window.__pwned=1;alert(1)"  # short: every payload fits a topic name (100 characters)
 PAYLOADS = [
@@ -70,63 +64,57 @@ def hostile_archive(tmp_path):
     }
 
 
-def test_no_payload_runs_on_any_page(hostile_archive, live_server):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+def test_no_payload_runs_on_any_page(hostile_archive, live_server, browser):
     dialogs, problems, missing_csp = [], [], []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            # A CSP violation is a console error; a missing resource is reported by its response
-            # instead (the admin asks for a /favicon.ico the archive does not have).
-            page.on(
-                "console",
-                lambda msg: (
-                    msg.type == "error"
-                    and not msg.text.startswith("Failed to load resource")
-                    and problems.append(f"console: {msg.text}")
-                ),
-            )
-            page.on(
-                "response",
-                lambda r: (
-                    r.status >= 400
-                    and not r.url.endswith("/favicon.ico")
-                    and problems.append(f"{r.status} from {r.url}")
-                ),
-            )
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    # A CSP violation is a console error; a missing resource is reported by its response
+    # instead (the admin asks for a /favicon.ico the archive does not have).
+    page.on(
+        "console",
+        lambda msg: (
+            msg.type == "error"
+            and not msg.text.startswith("Failed to load resource")
+            and problems.append(f"console: {msg.text}")
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            r.status >= 400
+            and not r.url.endswith("/favicon.ico")
+            and problems.append(f"{r.status} from {r.url}")
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
 
-            def visit(path: str):
-                response = page.goto(live_server.url + path)
-                assert response.status < 500, (path, response.status)
-                if "content-security-policy" not in response.headers:
-                    missing_csp.append(path)
-                assert page.evaluate("window.__pwned || 0") == 0, f"a payload ran on {path}"
+    def visit(path: str):
+        response = page.goto(live_server.url + path)
+        assert response.status < 500, (path, response.status)
+        if "content-security-policy" not in response.headers:
+            missing_csp.append(path)
+        assert page.evaluate("window.__pwned || 0") == 0, f"a payload ran on {path}"
 
-            searches = ["/?q=payload", "/?q=hostile", "/?q=harbours&sort=newest", "/facets/person/?q=payload"]
-            searches += ["/facets/topic/", "/facets/source/", "/?" + "person=Person+%3Cscript%3E"]
-            for path in searches + hostile_archive["articles"] + hostile_archive["people"]:
-                visit(path)
-            for path in hostile_archive["topics"]:
-                visit(path)
-            # Each article page offers no "original article" link for a javascript: URL.
-            for path in hostile_archive["articles"]:
-                page.goto(live_server.url + path + "?q=payload")
-                assert page.locator("a", has_text="original article").count() == 0
-                hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
-                assert not [h for h in hrefs if re.match(r"\s*javascript:", h, re.IGNORECASE)]
-            # The admin, logged in, shows the same values.
-            page.goto(live_server.url + "/admin/login/")
-            page.fill("#id_username", "curator")
-            page.fill("#id_password", "a-long-test-password-1")
-            page.locator("input[type=submit]").click()
-            page.wait_for_url(re.compile(r"/admin/$"))
-            for path in hostile_archive["admin"]:
-                visit(path)
-        finally:
-            browser.close()
+    searches = ["/?q=payload", "/?q=hostile", "/?q=harbours&sort=newest", "/facets/person/?q=payload"]
+    searches += ["/facets/topic/", "/facets/source/", "/?" + "person=Person+%3Cscript%3E"]
+    for path in searches + hostile_archive["articles"] + hostile_archive["people"]:
+        visit(path)
+    for path in hostile_archive["topics"]:
+        visit(path)
+    # Each article page offers no "original article" link for a javascript: URL.
+    for path in hostile_archive["articles"]:
+        page.goto(live_server.url + path + "?q=payload")
+        assert page.locator("a", has_text="original article").count() == 0
+        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        assert not [h for h in hrefs if re.match(r"\s*javascript:", h, re.IGNORECASE)]
+    # The admin, logged in, shows the same values.
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "curator")
+    page.fill("#id_password", "a-long-test-password-1")
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    for path in hostile_archive["admin"]:
+        visit(path)
     assert dialogs == []
     assert missing_csp == []
     assert problems == []

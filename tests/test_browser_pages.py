@@ -19,8 +19,8 @@ from articles.ingest_run import ingest_paths
 from articles.models import Article, IngestRun, Person, Source, Topic
 from articles.search import query
 from articles.urlstate import SearchState
+from tests.browser_support import BROWSER_TEST
 from tests.conftest import SAMPLE_DIR
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 HERE = Path(__file__).resolve().parent
 SHOTS = HERE / "artifacts" / "pages"
@@ -28,13 +28,7 @@ AXE = HERE / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 SERIOUS = {"serious", "critical"}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    ),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -79,17 +73,6 @@ def archive():
         "admin-run": f"/admin/articles/ingestrun/{IngestRun.objects.first().pk}/change/",
     }
     return {"public": public, "admin": admin, "session": client.cookies["sessionid"].value}
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def open_page(browser, width: str, problems: list, session: str | None = None, base: str = ""):
