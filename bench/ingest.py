@@ -62,38 +62,24 @@ def convert(corpus: Path, limit: int | None) -> list:
         old.unlink()
     with open(OUT / "reuters.jsonl", "w", encoding="utf-8") as jsonl:
         for a in articles:
-            (txt_dir / f"{a.newid:05}.txt").write_text(text_file(a), encoding="utf-8")
-            jsonl.write(json.dumps(record(a), ensure_ascii=False) + "\n")
+            (txt_dir / f"{a.newid:05}.txt").write_text(a.as_text_file(), encoding="utf-8")
+            jsonl.write(json.dumps(a.as_json_record(), ensure_ascii=False) + "\n")
     return articles
-
-
-def text_file(article) -> str:
-    published = f"Published: {article.date:%B %-d, %Y}\n\n" if article.date else ""
-    dateline = f"{article.dateline} - " if article.dateline else ""
-    return f"{article.title or 'Untitled'}\n\n{published}{dateline}{article.body}\n"
 
 
 def articles_losing_words(articles) -> tuple[int, int]:
     """How many articles lose words as text files and as JSON Lines records, by the pipeline's own
     readers (the files' contents, without the database)."""
-    text = sum(bool(lost_words(text_file(a), read_text(text_file(a), "a.txt", "")[0])) for a in articles)
-    records = "\n".join(json.dumps(record(a)) for a in articles)
+    text = sum(
+        bool(lost_words(a.as_text_file(), read_text(a.as_text_file(), "a.txt", "")[0])) for a in articles
+    )
+    records = "\n".join(json.dumps(a.as_json_record()) for a in articles)
     drafts = read_json_lines(records, "reuters.jsonl")
     jsonl = sum(
         bool(lost_words(f"{a.title}\n{a.dateline}\n{a.body}", draft))
         for a, draft in zip(articles, drafts, strict=True)
     )
     return text, jsonl
-
-
-def record(article) -> dict:
-    return {
-        "id": article.newid,
-        "title": article.title,
-        "date": article.date.isoformat() if article.date else None,
-        "dateline": article.dateline,
-        "text": article.body,
-    }
 
 
 def raw_whoosh(articles) -> float:

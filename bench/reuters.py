@@ -41,6 +41,22 @@ class ReutersArticle:
     topics: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
 
+    def as_json_record(self) -> dict:
+        """The article as a record of a news export (JSON Lines), the way benches and tests ingest it."""
+        return {
+            "id": self.newid,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "dateline": self.dateline,
+            "text": self.body,
+        }
+
+    def as_text_file(self) -> str:
+        """The article as a text file: a title line, a "Published:" line, the dateline and body."""
+        published = f"Published: {self.date:%B %-d, %Y}\n\n" if self.date else ""
+        dateline = f"{self.dateline} - " if self.dateline else ""
+        return f"{self.title or 'Untitled'}\n\n{published}{dateline}{self.body}\n"
+
 
 def iter_reuters(corpus_dir: Path) -> Iterator[ReutersArticle]:
     """Every article of every `reut2-*.sgm` file in `corpus_dir`, in file and file order."""

@@ -27,22 +27,6 @@ def reuters():
     return [article for article in iter_reuters(REUTERS_DIR) if article.body.strip()]
 
 
-def as_record(article) -> dict:
-    return {
-        "id": article.newid,
-        "title": article.title,
-        "date": article.date.isoformat() if article.date else None,
-        "dateline": article.dateline,
-        "text": article.body,
-    }
-
-
-def as_text_file(article) -> str:
-    published = f"Published: {article.date:%B %-d, %Y}\n\n" if article.date else ""
-    dateline = f"{article.dateline} - " if article.dateline else ""
-    return f"{article.title}\n\n{published}{dateline}{article.body}\n"
-
-
 def offenders(pairs) -> list[str]:
     """Each (source text, draft or failure) that lost words, as a line naming the article."""
     found = []
@@ -59,7 +43,7 @@ def report(found: list[str], total: int) -> str:
 
 
 def test_no_reuters_article_loses_a_word_as_json_lines_with_titles(reuters):
-    lines = "\n".join(json.dumps(as_record(article)) for article in reuters)
+    lines = "\n".join(json.dumps(article.as_json_record()) for article in reuters)
     drafts = list(read_json_lines(lines, "reuters.jsonl"))
     sources = [f"{a.title}\n{a.dateline}\n{a.body}" for a in reuters]
     found = offenders(zip(sources, drafts, strict=True))
@@ -67,7 +51,7 @@ def test_no_reuters_article_loses_a_word_as_json_lines_with_titles(reuters):
 
 
 def test_no_reuters_article_loses_a_word_as_text_files_with_a_title_line(reuters):
-    texts = [(a, as_text_file(a)) for a in reuters]
+    texts = [(a, a.as_text_file()) for a in reuters]
     pairs = [(text, read_text(text, f"{a.newid:05}.txt", "")[0]) for a, text in texts]
     found = offenders(pairs)
     assert not found, report(found, len(reuters))
