@@ -292,6 +292,8 @@ class RunReport:
     run: IngestRun | None = None
     seconds: float = 0.0
     refused_urls: int = 0
+    # Topics whose rule was left unapplied in this run, with why (a regex over its time limit).
+    topics_not_applied: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         parts = [f"{self.counts[o]} {o}" for o in (*Outcome, "failed")]
@@ -301,7 +303,11 @@ class RunReport:
             if self.refused_urls
             else ""
         )
-        return f"{', '.join(parts)} in {self.seconds:.1f} s{refused}"
+        not_applied = "".join(
+            f"; topic {name!r} not applied: {why} (fix its rule in the admin)"
+            for name, why in self.topics_not_applied.items()
+        )
+        return f"{', '.join(parts)} in {self.seconds:.1f} s{refused}{not_applied}"
 
 
 def ingest_paths(
@@ -371,6 +377,7 @@ def _run(
                 if on_item:
                     on_item(item, outcome)
     finally:
+        report.topics_not_applied = {topic.name: why for topic, why in store.enricher.topics.failures.items()}
         try:
             indexer.close()
         finally:

@@ -329,6 +329,16 @@ def test_the_article_page_says_why_it_has_its_topics(client):
     assert "Curated</strong>:\n      set by a curator" in page
 
 
+def test_an_ingest_names_the_topic_rules_it_left_unapplied(tmp_path):
+    Topic.objects.all().delete()
+    Topic.objects.create(name="Runaway", slug="runaway", rule="regex", pattern=r"(x+x+)+y")
+    (tmp_path / "runs.txt").write_text("Runs of x\n\n" + ("Text " + "x" * 1000 + " more\n") * 3)
+    report = ingest_paths([tmp_path])
+    assert report.counts["new"] == 1
+    assert "longer than" in report.topics_not_applied["Runaway"]
+    assert "topic 'Runaway' not applied" in report.summary()
+
+
 def test_a_rule_over_its_time_limit_is_marked_for_the_curator_until_it_is_changed(client):
     Topic.objects.all().delete()
     runaway = Topic.objects.create(name="Runaway", slug="runaway", rule="regex", pattern=r"(x+x+)+y")

@@ -58,7 +58,7 @@ def test_a_catastrophic_regex_times_out_instead_of_hanging():
     started = time.monotonic()
     with pytest.raises(RuleError, match="longer than"):
         rule_matches("regex", r"(a+)+$", False, "a" * 5000 + "!")
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30  # a guard against a hang, not a speed target
 
 
 @pytest.mark.parametrize(
@@ -158,7 +158,7 @@ def test_evidence_agrees_with_match(seeds_dir, rule):
 def test_a_nested_repetition_is_refused_before_it_is_saved():
     started = time.monotonic()
     assert "longer than" in validate_rule("regex", r"(x+x+)+y")
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30  # a guard against a hang, not a speed target
 
 
 def test_a_nested_repetition_over_runs_of_x_times_out_per_article():
@@ -166,4 +166,4 @@ def test_a_nested_repetition_over_runs_of_x_times_out_per_article():
     started = time.monotonic()
     with pytest.raises(RuleError, match="longer than"):
         compile_rule("regex", r"(x+x+)+y", False).evidence(article)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30  # a guard against a hang, not a speed target
