@@ -45,6 +45,8 @@ from articles.ingest.people import RuleBasedExtractor
         "By continuing to browse, you agree to our use of cookies.",
         "By Staff Reporter",
         "By Jane Doe and Omar Ali",
+        "By Courier staff · August 21, 2025",
+        "By Amina Shah | Economics correspondent",
         "Tags: Pakistan, IMF, budget",
     ],
 )
@@ -67,6 +69,8 @@ def test_boilerplate_lines_are_recognised(line):
         "Copyright law reform was debated in parliament on Tuesday.",
         "By Monday, the talks had stalled.",
         "By the end of the year, exports had doubled.",
+        "By 2030 exports would double, the minister said",
+        "By 21 votes to 3, the committee approved it",
         "Get ready for a long fight now, the minister said.",
         "Subscribers to the service rose 5 percent.",
         "Twitter's owner said the platform would appeal.",

@@ -82,6 +82,7 @@ def test_titles_are_never_part_of_the_name(text, expected):
         "The loan is arranged by Samuel Montagu and Co Ltd.",
         "Strengthening Bilateral Ties\n\nTrade Amid Tariff Tensions\n\nA Promising Start",
         "Field Marshal",
+        "West Virginia coal miners struck. North Carolina voters went to the polls in Sao Paulo.",
     ],
 )
 def test_places_organisations_offices_days_and_headings_are_not_people(text):
@@ -160,6 +161,10 @@ def test_a_bad_extractor_path_says_how_to_fix_it():
         ),
         ("Elena Vasquez, who led the IMF mission, said so. Vasquez said more.", {"Elena Vasquez"}),
         ("Amélie Durand, an ECB board member, spoke. Durand warned about wages.", {"Amélie Durand"}),
+        # Given names that are also the second word of a place name.
+        ("Governor Paulo Mendes said the bank was ready. Mendes added more.", {"Paulo Mendes"}),
+        ("Shares in Sao Paulo rose, said the analyst Carolina Ruiz.", {"Carolina Ruiz"}),
+        ("Virginia Woolf wrote it in 1927.", {"Virginia Woolf"}),
     ],
 )
 def test_newspaper_people_to_the_fullest_form(text, expected):

@@ -68,7 +68,11 @@ _PROMPT = regex.compile(
 # Case matters here: "Copyright 2025 ..." and "© The Daily ..." are notices, "Copyright law ..." is prose.
 _COPYRIGHT = regex.compile(r"(?:[Cc]opyright|COPYRIGHT|©|\([Cc]\))\s*(?:©\s*)?(?:\d{4}|\p{Lu}).*")
 # Words that may join the names in a byline ("By Jane Doe and Omar Ali | Staff Reporter").
-_BYLINE_JOINERS = frozenset({"and", "&", "|", "/", "-", "–", "in"})
+_BYLINE_JOINERS = frozenset({"and", "&", "|", "/", "-", "–", "—", "·", "•", "in"})
+# Lower-case words a byline may hold beside names ("By Courier staff · August 21, 2025").
+_BYLINE_ROLES = frozenset(
+    {"staff", "reporter", "reporters", "correspondent", "correspondents", "writer", "editor"}
+)
 
 _SPACES = regex.compile(r"[ \t\u00a0\u2007\u202f\u3000]+")
 _INVISIBLE = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -98,15 +102,20 @@ def is_social_list(line: str) -> bool:
 
 
 def is_byline(line: str) -> bool:
-    """The line is "By" and a few capitalised names, not a sentence ("By Monday, the talks ...")."""
+    """The line is "By" and a few capitalised names, perhaps with a role and a date ("By Courier
+    staff · August 21, 2025"), not a sentence ("By Monday, the talks ...")."""
     words = line.split()
-    if len(words) < 2 or len(words) > 10 or words[0] not in ("By", "by", "BY") or line.endswith("."):
+    if len(words) < 2 or len(words) > 12 or words[0] not in ("By", "by", "BY") or line.endswith("."):
         return False
+    names = 0
     for word in words[1:]:
         word = word.strip(",;")
-        if word and word not in _BYLINE_JOINERS and not word[0].isupper():
+        if not word or word in _BYLINE_JOINERS or word in _BYLINE_ROLES or word.isdigit():
+            continue
+        if not word[0].isupper():
             return False
-    return True
+        names += 1
+    return names > 0
 
 
 def boilerplate_rule(line: str) -> str | None:
