@@ -41,6 +41,8 @@ from articles.search import index
 from articles.store import Catalog, DraftStore, Outcome, Stored, is_disk_full
 
 INDEX_BATCH = 200
+# Files a summary names where it lists some (refused source URLs), before "...".
+SHOWN_ORIGINS = 5
 # Processes writing the index: with the run's own process, they keep two cores busy. Each commit
 # writes one segment per index writer.
 INDEX_WRITERS = 2
@@ -291,15 +293,16 @@ class RunReport:
     failures: list[FileFailure] = field(default_factory=list)
     run: IngestRun | None = None
     seconds: float = 0.0
-    refused_urls: int = 0
+    refused_urls: list[str] = field(default_factory=list)  # origins stored this run with a URL refused
     # Topics whose rule was left unapplied in this run, with why (a regex over its time limit).
     topics_not_applied: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         parts = [f"{self.counts[o]} {o}" for o in (*Outcome, "failed")]
         refused = (
-            f"; {self.refused_urls} source URL(s) refused as not http or https (kept with the article "
-            "as removed text)"
+            f"; {len(self.refused_urls)} source URL(s) refused as not http or https (kept with the "
+            f"article as removed text): {', '.join(self.refused_urls[:SHOWN_ORIGINS])}"
+            + (", ..." if len(self.refused_urls) > SHOWN_ORIGINS else "")
             if self.refused_urls
             else ""
         )
@@ -372,8 +375,10 @@ def _run(
                 if outcome == "failed":
                     failed.add(item.origin)
                     report.failures.append(_as_failure(result))
-                elif any(removal.rule == "unsafe-url" for removal in item.removals):
-                    report.refused_urls += 1
+                elif outcome in (Outcome.NEW, Outcome.UPDATED) and any(
+                    removal.rule == "unsafe-url" for removal in item.removals
+                ):
+                    report.refused_urls.append(item.origin)
                 if on_item:
                     on_item(item, outcome)
     finally:

@@ -91,10 +91,13 @@ def test_the_summary_reports_refused_source_urls(tmp_path, capsys):
     path.write_text(json.dumps(bad) + "\n" + json.dumps({**records(2)[1], "url": "https://example.com/a"}))
     call_command("ingest", str(path), "--workers", "1")
     out = capsys.readouterr().out
-    assert "2 new" in out and "1 source URL(s) refused" in out
+    assert "2 new" in out and "1 source URL(s) refused" in out and f"{path}#r1" in out
     article = Article.objects.get(origin=f"{path}#r1")
     assert article.source_url == ""
     assert {"text": "JaVaScRiPt:alert(1)", "rule": "unsafe-url", "before": ""} in article.removals
+    call_command("ingest", str(path), "--workers", "1")  # nothing read again, so nothing refused again
+    out = capsys.readouterr().out
+    assert "2 unchanged" in out and "refused" not in out
 
 
 def test_the_admin_retry_of_a_fixed_json_lines_file_reports_it_resolved(client, django_user_model, tmp_path):
