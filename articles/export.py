@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 
 from articles.ingest.links import web_url
 from articles.search import query
-from articles.urlstate import BadParameter, SearchState, clean_text, text_param
+from articles.urlstate import BadParameter, SearchState, clean_text, flag_param
 from articles.views.data import articles_in_order
 
 CHUNK = 500
@@ -39,7 +39,7 @@ def csv_export(request):
     byte goes out, so a failure is an error answer instead of a 200 that breaks off."""
     state = SearchState.from_query(request.GET)
     extra = optional_columns(request.GET)
-    bom = text_param(request.GET, "bom") in ("1", "true", "yes", "on")
+    bom = flag_param(request.GET, "bom")
     search = state.to_request()
     ids = list(query.iter_ids(search))
     lines = csv_lines(ids, extra, search, request.build_absolute_uri)

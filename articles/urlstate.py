@@ -77,15 +77,12 @@ class SearchState:
                 f"The end date {date_to:%Y-%m-%d} is before the start date {date_from:%Y-%m-%d}; "
                 "swap them or clear one.",
             )
-        sort = text_param(query, "sort") or "relevance"
-        if sort not in SORTS:
-            raise BadParameter("sort", f"Unknown sort order “{sort}”; use one of: {', '.join(SORTS)}.")
         return cls(
             q=text_param(query, "q", MAX_QUERY_CHARS),
             date_from=date_from,
             date_to=date_to,
-            undated=text_param(query, "undated") in ("1", "true", "on", "yes"),
-            sort=sort,
+            undated=flag_param(query, "undated"),
+            sort=choice_param(query, "sort", SORTS, "relevance"),
             page=page_param(query),
             **values,
         )
@@ -200,6 +197,27 @@ def number_param(query, name: str, high: int) -> int | None:
         shown = raw if len(raw) <= 20 else raw[:20] + "…"
         raise BadParameter(name, f"“{shown}” is not a valid {name}: write a whole number from 1 to {high:,}.")
     return int(raw)
+
+
+# How a yes/no parameter may be written (`undated=1`, `bom=true`, a checkbox's "on").
+YES = ("1", "true", "yes", "on")
+NO = ("", "0", "false", "no", "off")
+
+
+def flag_param(query, name: str) -> bool:
+    """The yes/no GET parameter `name` (False when absent); BadParameter for anything else."""
+    raw = text_param(query, name).lower()
+    if raw not in YES + NO:
+        raise BadParameter(name, f"“{raw[:20]}” is not a valid {name}: write {name}=1 or leave it out.")
+    return raw in YES
+
+
+def choice_param(query, name: str, choices, default: str) -> str:
+    """The GET parameter `name`, one of `choices` (`default` when absent); BadParameter otherwise."""
+    raw = text_param(query, name) or default
+    if raw not in choices:
+        raise BadParameter(name, f"Unknown {name} “{raw[:40]}”; use one of: {', '.join(choices)}.")
+    return raw
 
 
 def page_param(query) -> int:

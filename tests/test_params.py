@@ -57,6 +57,8 @@ def test_a_page_is_ascii_digits_in_range_or_a_bad_parameter(page):
         ("&".join(f"topic=t{i}" for i in range(MAX_VALUES + 1)), "topic"),
         ("sort=" + "x" * 10_000, "sort"),
         ("date_from=２０２５-01-01", "date_from"),
+        ("undated=maybe", "undated"),
+        ("sort=bogus", "sort"),
     ],
 )
 def test_absurd_values_are_refused_with_a_message(qs, param):
@@ -106,3 +108,25 @@ def test_the_facet_page_filter_text_is_cleaned_and_bounded(client, archive):
     assert response.status_code == 200
     assert [v.label for v in response.context["values"]] == ["Ishaq Dar"]
     assert client.get("/facets/person/", {"contains": "d" * 5000}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "param"),
+    [
+        ("/facets/person/", {"order": "bogus"}, "order"),
+        ("/export.csv", {"bom": "2"}, "bom"),
+        ("/api/search", {"undated": "maybe"}, "undated"),
+    ],
+)
+def test_a_value_outside_its_choices_is_a_400_that_names_it(client, archive, path, params, param):
+    response = client.get(path, params)
+    assert response.status_code == 400
+    if path != "/facets/person/":
+        assert response.json()["error"]["param"] == param
+    else:
+        assert param in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["1", "true", "on", "0", ""])
+def test_yes_or_no_values_are_read(client, archive, value):
+    assert client.get("/api/search", {"undated": value}).status_code == 200

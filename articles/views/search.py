@@ -8,7 +8,7 @@ from django.urls import reverse
 from articles.charts import histogram_svg
 from articles.facets import VALUE_FACETS, Facet, active_filters
 from articles.search import query
-from articles.urlstate import SORTS, SearchState, text_param
+from articles.urlstate import SORTS, SearchState, choice_param, text_param
 from articles.views.data import search_page
 from articles.views.pagination import page_links
 
@@ -72,7 +72,7 @@ def facet_values(request, name):
     facet_box = Facet(spec, state, path="/")
     facet = facet_box.facet_results(result, limit=None)
     orders = PERSON_SORTS if name == "person" else FACET_SORTS
-    order = request.GET.get("order") if request.GET.get("order") in orders else "count"
+    order = choice_param(request.GET, "order", orders, "count")
     values = facet_box.containing(facet.values, contains)
     if order == "name":
         values.sort(key=surname_key if name == "person" else lambda v: v.label.casefold())
