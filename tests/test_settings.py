@@ -46,6 +46,7 @@ def test_a_missing_secret_key_stops_start_up_with_a_clear_message(tmp_path):
     result = manage("check", ARCHIVE_DATA_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_a_missing_page_is_explained_in_the_archive_s_own_page(client, db):
