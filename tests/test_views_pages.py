@@ -126,6 +126,14 @@ def test_the_topic_page_lists_its_articles_and_people(client, archive):
     assert {v.label for v, _ in response.context["co_people"]} == {"Ishaq Dar", "Marco Rubio"}
 
 
+def test_the_topic_page_says_how_much_evidence_its_rule_needs(client, archive):
+    topic = Topic.objects.get(name="Trade")
+    topic.rule, topic.pattern, topic.threshold = "any", "tariff, trade deal", 4
+    topic.save()
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "in the title counts 3, in the lead 2, further down 1, and an article needs 4." in page
+
+
 def test_person_pages_are_paged(client):
     make_articles([spec for spec in filler(22)])
     specs = filler(21)

@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 
 from articles.charts import histogram_svg
 from articles.enrich import topic_evidence
+from articles.ingest.topics import WEIGHTS
 from articles.models import Article, Person, Topic
 from articles.search import query
 from articles.urlstate import MAX_PAGE, PAGE_SIZE, BadParameter, SearchState, number_param, page_param
@@ -91,10 +92,10 @@ def person(request, slug):
 
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    return _filtered_page(request, "topics/topic.html", "topic", topic)
+    return _filtered_page(request, "topics/topic.html", "topic", topic, weights=WEIGHTS)
 
 
-def _filtered_page(request, template: str, facet: str, obj):
+def _filtered_page(request, template: str, facet: str, obj, **extra):
     """A person's or topic's page: its articles newest first, mentions over time, and the people
     and topics most often found beside it."""
     state = SearchState(**{facet: (obj.name,)}, sort="newest", page=page_param(request.GET))
@@ -110,6 +111,7 @@ def _filtered_page(request, template: str, facet: str, obj):
         "co_people": co_mentioned(facets["person"], Person),
         "co_topics": co_mentioned(facets["topic"], Topic),
         "page_links": page_links(state.page, page.pages, lambda n: f"{request.path}?page={n}"),
+        **extra,
     }
     return render(request, template, context)
 
