@@ -239,7 +239,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "", "<div>{}</div>", ((path,) for path in article.files.values_list("path", flat=True))
         )
 
-    @admin.display(description="removed on ingest")
+    @admin.display(description="lines taken out")
     def removed_on_ingest(self, article):
         """What ingest took out of the source, each line with a button that puts it back (the
         button posts the change form to restore_removal_view)."""
@@ -255,7 +255,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 for index, removal in enumerate(article.removals)
             ),
         )
-        return format_html("{}<ul>{}</ul>", removals.summary(article.removals), rows)
+        return format_html('{}<ul class="removals">{}</ul>', removals.summary(article.removals), rows)
 
     def get_urls(self):
         restore = path(
