@@ -7,6 +7,7 @@ or "index_unavailable" (503).
 
 from django.http import JsonResponse
 
+from articles import removals
 from articles.errors import error_response
 from articles.ingest.links import web_url
 from articles.models import Article
@@ -95,10 +96,15 @@ def article_json(article: Article, absolute) -> dict:
         "url": web_url(article.source_url) or None,
         "archive_url": absolute(article.get_absolute_url()),
         "source": _source(article),
-        "dateline": article.dateline,
+        "dateline": article.dateline or None,
         "text": article.body,
         "persons": [p.name for p in article.persons.all()],
         "topics": [t.name for t in article.topics.all()],
+        # Provenance: what ingest took out of the source, and by which rule.
+        "removed_on_ingest": [
+            {"text": removal["text"], "rule": removal["rule"], "reason": removals.label(removal["rule"])}
+            for removal in article.removals
+        ],
     }
 
 

@@ -1,7 +1,9 @@
 """The JSON API: /api/search mirrors the search page, /api/articles/<id> one article; one error shape."""
 
 import pytest
+from django.core.management import call_command
 
+from articles.models import Article
 from tests.archive_data import HOSTILE_TITLE, filler, make_articles
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +106,20 @@ def test_article_returns_every_documented_field(client, archive):
     assert data["text"] == article.body
     assert data["persons"] == ["Ishaq Dar"]
     assert data["topics"] == ["Trade"]
+    assert data["removed_on_ingest"] == []
+
+
+def test_an_article_says_what_ingest_removed_and_has_null_for_a_missing_dateline(client, tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Ports reopen\n\nShare this article\n\nThe ports reopened on Monday after the strike.\n"
+    )
+    call_command("ingest", str(tmp_path))
+    data = client.get(f"/api/articles/{Article.objects.get().pk}").json()
+    assert data["dateline"] is None
+    assert {"text": "Share this article", "rule": "share-prompt"}.items() <= data["removed_on_ingest"][
+        0
+    ].items()
+    assert data["removed_on_ingest"][0]["reason"]
 
 
 def test_an_undated_article_has_null_date_and_date_source(client, archive):
