@@ -8,7 +8,7 @@ MERGE_FACTOR segments of a full tier are merged into one of the next tier, like 
 merge. A commit merges no more than its `max_docs`: small for a single edit, INGEST_MERGE_MAX_DOCS
 for each of an ingest's commits, so that an ingest's merging grows with the articles it adds and
 its memory stays flat (merging all 198,000 articles of Reuters replicated ten times in one final
-commit took 16 minutes and lifted the ingest's process tree from 556 MB to 896 MB).
+commit took 16 minutes and lifted the ingest's process tree from 556 MB to 896 MB resident).
 """
 
 import math
@@ -19,8 +19,9 @@ from whoosh.reading import SegmentReader
 MERGE_FACTOR = 10
 # What a commit of a few articles (a save in the admin, a flush) may merge, in documents.
 EDIT_MERGE_MAX_DOCS = 10_000
-# What each commit of an ingest may merge: a full tier of its checkpoints' segments, and no more.
-INGEST_MERGE_MAX_DOCS = 50_000
+# What each commit of an ingest may merge: one group of ten of its checkpoints' segments (about
+# 2,500 articles each: COMMIT_EVERY over two writers), and no more.
+INGEST_MERGE_MAX_DOCS = 30_000
 
 
 def tier_of(doc_count: int) -> int:
