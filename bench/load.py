@@ -44,7 +44,7 @@ sys.path.insert(0, str(REPO))
 OUT = REPO / "bench" / "out" / "load"
 DATA = OUT / "data"
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "reuters21578"
-PORT = 8130  # h3's range
+PORT = 8130  # loopback only; a port of its own, beside the README's 8000
 BASE = f"http://127.0.0.1:{PORT}"
 ORDINARY_CLIENTS = 6
 EXPENSIVE_CLIENTS = 2

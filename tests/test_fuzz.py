@@ -96,8 +96,6 @@ ADVERSARIAL = [
 ]
 
 
-# Cases that need h2-search's cost budget or depth-limited parser to pass; the lead removes these
-# marks after merging that work.
 @pytest.fixture
 def archive():
     articles = make_articles([*SPECS, *filler(30), Spec("Undated note", "A note without a date.")])
