@@ -13,7 +13,7 @@ import urllib.request
 
 from tests.conftest import REPO
 
-PORT = 8131  # h3's range
+PORT = 8131  # loopback only, clear of the README's 8000 and bench/load.py's 8130
 SPINNING_APP = """
 import time
 
