@@ -18,9 +18,16 @@ def clean_name(phrase: str) -> str:
     return WHITESPACE.sub(" ", phrase).strip()
 
 
+def without_accents(text: str) -> str:
+    """`text` in ASCII, accents removed and other non-ASCII letters dropped ("Amélie" -> "Amelie")."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def name_key(name: str) -> tuple[str, ...]:
     """Comparable tokens of a name: ("syed", "asim", "munir")."""
-    folded = unicodedata.normalize("NFKD", name.replace("’", "'")).encode("ascii", "ignore").decode()
+    folded = without_accents(name.replace("’", "'"))
     return tuple(token.strip(".").casefold() for token in TOKEN_SPLIT.split(folded) if token.strip("."))
 
 

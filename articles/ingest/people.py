@@ -34,7 +34,6 @@ the class (ARCHIVE_PERSON_EXTRACTOR) and `load_extractor` instantiates it.
 
 import importlib
 import re
-import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -42,7 +41,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from articles.ingest.draft import MentionDraft
-from articles.ingest.names import clean_name, is_short_key, name_key
+from articles.ingest.names import clean_name, is_short_key, name_key, without_accents
 
 WORDLISTS = Path(__file__).with_name("wordlists")
 
@@ -174,10 +173,7 @@ def word_sets() -> tuple[frozenset[str], frozenset[str], int, frozenset[str]]:
 
 def fold(word: str) -> str:
     """A word as the lists hold it: case-folded, accents removed ("Amélie" -> "amelie")."""
-    word = word.casefold()
-    if word.isascii():
-        return word
-    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    return without_accents(word.casefold())
 
 
 def is_title_word(key: str, titles: frozenset[str]) -> bool:
