@@ -46,11 +46,11 @@ SHOWN_ORIGINS = 5
 # Processes writing the index: with the run's own process, they keep two cores busy. Each commit
 # writes one segment per index writer.
 INDEX_WRITERS = 2
-# Articles indexed between commits. Segments are merged by size tier (search/merging.py), so this
-# also keeps an ingest of the Reuters-21578 collection (20,000 articles) from merging at its end.
+# Articles indexed between commits. Each commit merges ten segments of a full tier at most
+# (search/merging.py); an ingest of Reuters-21578 (20,000 articles, eight segments) merges none.
 COMMIT_EVERY = 5_000
 # The indexer process's exit status when the disk is full.
-INDEXER_DISK_FULL = 28  # errno.ENOSPC
+INDEXER_DISK_FULL = errno.ENOSPC
 # Seconds the indexer process waits for the index writer (a curator's save may hold it briefly).
 INDEX_LOCK_WAIT = 60
 
