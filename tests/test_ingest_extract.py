@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from articles.ingest.clean import is_boilerplate, remove_boilerplate
+from articles.ingest.clean import boilerplate_rule, split_boilerplate
 from articles.ingest.extract import ArticleFields, extract_fields, first_sentence, parse_date, title_from_lead
 from articles.ingest.formats.json import read_record
 from articles.ingest.people import RuleBasedExtractor
@@ -51,7 +51,7 @@ from articles.ingest.people import RuleBasedExtractor
     ],
 )
 def test_boilerplate_lines_are_recognised(line):
-    assert is_boilerplate(line)
+    assert boilerplate_rule(line) is not None
 
 
 @pytest.mark.parametrize(
@@ -79,12 +79,12 @@ def test_boilerplate_lines_are_recognised(line):
     ],
 )
 def test_prose_that_starts_like_boilerplate_is_kept(line):
-    assert not is_boilerplate(line)
+    assert boilerplate_rule(line) is None
 
 
 def test_removing_boilerplate_leaves_single_blank_lines():
     text = "Share this\n\nFirst paragraph.\n\nRead: Other story\n\n\n\nSecond paragraph.\n\nLeave a comment\n"
-    assert remove_boilerplate(text) == "First paragraph.\n\nSecond paragraph."
+    assert split_boilerplate(text)[0] == "First paragraph.\n\nSecond paragraph."
 
 
 @pytest.mark.parametrize(

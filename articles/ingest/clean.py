@@ -136,11 +136,6 @@ def boilerplate_rule(line: str) -> str | None:
     return match.lastgroup.replace("_", "-") if match else None
 
 
-def is_boilerplate(line: str) -> bool:
-    """The line is site furniture, not article text."""
-    return boilerplate_rule(line) is not None
-
-
 def split_boilerplate(text: str) -> tuple[str, list[Removal]]:
     """The text without its boilerplate lines (blank lines collapsed, one at most), and the lines
     removed, each with its rule and the start of the line that followed it."""
@@ -158,11 +153,6 @@ def split_boilerplate(text: str) -> tuple[str, list[Removal]]:
             waiting = []
     removed += [Removal(text, rule) for text, rule in waiting]
     return collapse_blank_lines("\n".join(kept)), removed
-
-
-def remove_boilerplate(text: str) -> str:
-    """Drop boilerplate lines and collapse the blank lines they leave (one blank line at most)."""
-    return split_boilerplate(text)[0]
 
 
 def collapse_blank_lines(text: str) -> str:
