@@ -35,6 +35,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The data directory holds the SQLite database and the Whoosh index unless told otherwise.
 ARCHIVE_DATA_DIR = Path(env.str("ARCHIVE_DATA_DIR", default=str(BASE_DIR / "data"))).resolve()
 ARCHIVE_INDEX_DIR = Path(env.str("ARCHIVE_INDEX_DIR", default=str(ARCHIVE_DATA_DIR / "index"))).resolve()
+# The search backend: "whoosh" (an index on this machine's disk, the default) or "postgres"
+# (PostgreSQL full-text search in the database itself, for several app servers); see
+# articles/search/__init__.py and docs/deployment.md.
+ARCHIVE_SEARCH_BACKEND = env.str("ARCHIVE_SEARCH_BACKEND", default="whoosh")
 # Seconds a write to the index waits for its lock before giving up (the change stays pending).
 ARCHIVE_INDEX_LOCK_TIMEOUT = env.float("ARCHIVE_INDEX_LOCK_TIMEOUT", default=5.0)
 # Files larger than this are refused by ingest (bytes).

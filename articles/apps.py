@@ -13,6 +13,6 @@ class ArticlesConfig(AppConfig):
 
 def create_search_index(**kwargs):
     """A new archive gets its empty search index with its tables (web requests never create one)."""
-    from articles.search import index  # the search package reads settings: not at app loading
+    from articles.search import backend  # the search package reads settings: not at app loading
 
-    index.create_if_absent()
+    backend().create_if_absent()

@@ -25,7 +25,8 @@ from articles.models import (
     Source,
     Topic,
 )
-from articles.search.query import SearchRequest, iter_ids
+from articles.search import backend
+from articles.search.types import SearchRequest
 
 # How each curated model reaches its articles; the index entry of an article carries their names.
 ARTICLES_VIA = {Person: "persons", Topic: "topics", Source: "source"}
@@ -54,7 +55,7 @@ def delete_and_reindex(queryset) -> int:
 def index_matches(text: str) -> tuple[list[int], bool]:
     """The ids of the articles the search index finds for `text`, best first, and whether there
     were more than INDEX_SEARCH_LIMIT (then only the best are returned)."""
-    ids = list(islice(iter_ids(SearchRequest(q=text)), INDEX_SEARCH_LIMIT + 1))
+    ids = list(islice(backend().iter_ids(SearchRequest(q=text)), INDEX_SEARCH_LIMIT + 1))
     return ids[:INDEX_SEARCH_LIMIT], len(ids) > INDEX_SEARCH_LIMIT
 
 

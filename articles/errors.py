@@ -15,7 +15,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import csrf, defaults
 
-from articles.search.index import IndexUnavailable, open_index
+from articles.search import backend
+from articles.search.base import IndexUnavailable
 from articles.urlstate import BadParameter
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class ErrorMiddleware:
         if isinstance(exception, ANSWERED_BY_DJANGO):
             return None
         try:
-            open_index()
+            backend().ensure_readable()
         except IndexUnavailable as damage:
             return unavailable(request, damage)
         return None

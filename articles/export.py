@@ -14,7 +14,7 @@ from django.http import StreamingHttpResponse
 from django.utils.html import strip_tags
 
 from articles.ingest.links import web_url
-from articles.search import query
+from articles.search import backend, highlight
 from articles.urlstate import BadParameter, SearchState, clean_text, flag_param
 from articles.views.data import articles_in_order
 
@@ -41,7 +41,7 @@ def csv_export(request):
     extra = optional_columns(request.GET)
     bom = flag_param(request.GET, "bom")
     search = state.to_request()
-    ids = list(query.iter_ids(search))
+    ids = list(backend().iter_ids(search))
     lines = csv_lines(ids, extra, search, request.build_absolute_uri)
     response = StreamingHttpResponse(
         itertools.chain([BOM], lines) if bom else lines, content_type="text/csv; charset=utf-8"
@@ -91,5 +91,5 @@ def csv_lines(ids: list[int], extra: list[str], search, absolute):
             if "text" in extra:
                 cells.append(article.body)
             if "snippet" in extra:
-                cells.append(html.unescape(strip_tags(query.highlight(search, article.body))))
+                cells.append(html.unescape(strip_tags(highlight.highlight(search.q, article.body))))
             yield writer.writerow([article.pk, *map(neutralised, cells)])

@@ -14,7 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
 from articles.facet_registry import FACETS
-from articles.search import query
+from articles.search import backend
 from articles.urlstate import SearchState
 from articles.views.data import articles_in_order
 
@@ -61,7 +61,7 @@ class SearchFeed(Feed):
         return reverse("feed") + state.replace(sort="relevance").query_string()
 
     def items(self, state):
-        return articles_in_order([hit.id for hit in query.search(state.to_request(page_size=ITEMS)).hits])
+        return articles_in_order([hit.id for hit in backend().search(state.to_request(page_size=ITEMS)).hits])
 
     def item_title(self, article):
         return xml_text(article.title) or "(untitled)"

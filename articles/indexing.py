@@ -17,17 +17,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
-from articles.search import index
+from articles.search import backend
+from articles.search.base import IndexBusy, IndexUnavailable
+from articles.search.types import IndexDocument
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
 
 
-def document_for(article: Article) -> index.IndexDocument:
+def document_for(article: Article) -> IndexDocument:
     """The index's view of an article: its people, topics and source by id, so that renaming them
     changes nothing here; `persons` and `topics` must be prefetched for speed."""
-    return index.IndexDocument(
+    return IndexDocument(
         id=article.pk,
         title=article.title,
         body=article.body,
@@ -45,7 +47,7 @@ def stamp_of(changed: datetime.datetime) -> str:
     return changed.isoformat()
 
 
-def iter_documents() -> Iterable[index.IndexDocument]:
+def iter_documents() -> Iterable[IndexDocument]:
     """Stream the index documents of every article, BATCH rows at a time."""
     for article in Article.objects.with_links().order_by("pk").iterator(chunk_size=BATCH):
         yield document_for(article)
@@ -94,10 +96,10 @@ def index_now(article_ids: list[int]) -> int:
     """Index these articles now and clear their flag; if the index is busy they stay pending."""
     try:
         return sum(_index_batch(chunk) for chunk in chunks(article_ids))
-    except index.IndexBusy:
+    except IndexBusy:
         logger.warning("Search index busy; %d articles stay pending until the next flush.", len(article_ids))
         return 0
-    except index.IndexUnavailable as damage:
+    except IndexUnavailable as damage:
         logger.error("%s %d articles stay pending until rebuild_index.", damage, len(article_ids))
         return 0
 
@@ -105,11 +107,11 @@ def index_now(article_ids: list[int]) -> int:
 def remove_now(article_ids: list[int]) -> int:
     """Remove these articles from the index now; orphans left by a busy index are found by check_index."""
     try:
-        return index.remove(article_ids)
-    except index.IndexUnavailable as damage:
+        return backend().remove(article_ids)
+    except IndexUnavailable as damage:
         logger.error("%s Run rebuild_index, which leaves out the deleted articles.", damage)
         return 0
-    except index.IndexBusy:
+    except IndexBusy:
         logger.warning(
             "Search index busy; %d deleted articles stay in it until check_index --fix.", len(article_ids)
         )
@@ -126,7 +128,7 @@ def flush_pending() -> int:
     return total
 
 
-def documents(article_ids: list[int]) -> tuple[list[index.IndexDocument], datetime.datetime]:
+def documents(article_ids: list[int]) -> tuple[list[IndexDocument], datetime.datetime]:
     """The index documents of these articles, and when they were read (for mark_indexed)."""
     read_at = timezone.now()
     return [
@@ -145,6 +147,6 @@ def _index_batch(ids: list[int]) -> int:
     docs, read_at = documents(ids)
     if not docs:
         return 0
-    index.add_or_update(docs)
+    backend().add_or_update(docs)
     mark_indexed(ids, read_at)
     return len(docs)

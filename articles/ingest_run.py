@@ -1,11 +1,11 @@
 """One ingest run: find the files, read them in worker processes, store each in its own
 transaction, index what changed, and record the run with its counts and failures.
 
-Two runs never overlap (a lock file in the data directory). The index is written by a second
-process while this one reads files and writes the database: it reads the stored articles back and
-hands them to INDEX_WRITERS writer processes (search/parallel.py), each writing its own segment,
-so that every core is busy; reading and person extraction move to a process pool only where there
-are more cores. Anything stored but not yet indexed when a run dies stays marked `needs_indexing`,
+Two runs never overlap (ingest_lock.py). Where the search backend asks for it
+(`index_in_background`), the index is written by a second process while this one reads files and
+writes the database: it reads the stored articles back and hands them to the backend's bulk
+session, so that every core is busy; reading and person extraction move to a process pool only
+where there are more cores. Anything stored but not yet indexed when a run dies stays marked `needs_indexing`,
 and the next run indexes it first. A file that takes longer than its time budget fails alone; a
 full disk stops the run with one sentence (DiskFull). A run marks resolved the earlier failures
 of the files it read fine.
@@ -13,7 +13,6 @@ of the files it read fine.
 
 import datetime
 import errno
-import fcntl
 import gc
 import multiprocessing
 import os
@@ -36,65 +35,18 @@ from articles.ingest.draft import ArticleDraft, FileFailure
 from articles.ingest.path_dates import with_batch_date
 from articles.ingest.people import load_extractor
 from articles.ingest.read import find_files, is_streamed, iter_file
+from articles.ingest_lock import ingest_lock, let_go_of_inherited_lock
 from articles.models import IngestFailure, IngestRun
-from articles.search import index
+from articles.search import backend
 from articles.store import Catalog, DraftStore, Outcome, Stored, is_disk_full
 
 INDEX_BATCH = 200
 # Files a summary names where it lists some (refused source URLs), before "...".
 SHOWN_ORIGINS = 5
-# Processes writing the index: with the run's own process, they keep two cores busy. Each commit
-# writes one segment per index writer.
-INDEX_WRITERS = 2
-# Articles indexed between commits. Each commit merges ten segments of a full tier at most
-# (search/merging.py); an ingest of Reuters-21578 (20,000 articles, eight segments) merges none.
-COMMIT_EVERY = 5_000
 # The indexer process's exit status when the disk is full.
 INDEXER_DISK_FULL = errno.ENOSPC
-# Seconds the indexer process waits for the index writer (a curator's save may hold it briefly).
+# Seconds the indexer process waits for the index (a curator's save may hold it briefly).
 INDEX_LOCK_WAIT = 60
-
-
-class IngestLocked(Exception):
-    """Another ingest run holds the archive's ingest lock."""
-
-
-@contextmanager
-def ingest_lock(wait: bool = False):
-    """Hold the archive-wide ingest lock; raise IngestLocked at once unless `wait`."""
-    settings.ARCHIVE_DATA_DIR.mkdir(parents=True, exist_ok=True)
-    path = settings.ARCHIVE_DATA_DIR / "ingest.lock"
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise IngestLocked(
-                f"Another ingest is running ({holder}). Wait for it to finish, or run again with --wait."
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} since {timezone.now():%Y-%m-%d %H:%M:%S %Z}")
-        handle.flush()
-        global _lock_fd
-        _lock_fd = handle.fileno()
-        try:
-            yield
-        finally:
-            _lock_fd = None
-            handle.truncate(0)
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-_lock_fd: int | None = None
-
-
-def _let_go_of_inherited_lock() -> None:
-    """In a forked worker: close its copy of the lock file, so that the lock dies with the run
-    even if the worker outlives a killed run for a moment."""
-    if _lock_fd is not None:
-        os.close(_lock_fd)
 
 
 # --- reading, in worker processes -----------------------------------------------------------
@@ -105,7 +57,7 @@ _extractor = None
 def _init_worker(extractor_path: str, forked: bool = True) -> None:
     global _extractor
     if forked:
-        _let_go_of_inherited_lock()
+        let_go_of_inherited_lock()
     _extractor = load_extractor(extractor_path)
 
 
@@ -190,11 +142,11 @@ def _next_batch(queue, parent: int):
 
 
 def _index_loop(queue, parent: int) -> None:
-    """The indexer process: one index writer for the whole run, committing a segment every
-    COMMIT_EVERY articles; flags are cleared only after a commit. If it dies (or its run does),
-    the uncommitted articles stay pending for the next run."""
+    """The indexer process: one bulk session of the search backend for the whole run; flags are
+    cleared only after a checkpoint. If it dies (or its run does), the articles written since the
+    last checkpoint stay pending for the next run."""
     connections.close_all()  # never share the parent's database connection after fork
-    _let_go_of_inherited_lock()
+    let_go_of_inherited_lock()
     try:
         _index_batches(queue, parent)
     except Exception as error:
@@ -213,7 +165,7 @@ def _index_batches(queue, parent: int) -> None:
             indexing.mark_indexed(ids, read_at)
         uncommitted.clear()
 
-    with index.bulk_writer(timeout=INDEX_LOCK_WAIT, procs=INDEX_WRITERS) as bulk:
+    with backend().bulk(timeout=INDEX_LOCK_WAIT) as bulk:
         while (batch := _next_batch(queue, parent)) is not None:
             new_ids, changed_ids = batch
             docs, read_at = indexing.documents(new_ids + changed_ids)
@@ -221,7 +173,7 @@ def _index_batches(queue, parent: int) -> None:
             bulk.add(doc for doc in docs if doc.id in new)
             bulk.update(doc for doc in docs if doc.id not in new)
             uncommitted.append((new_ids + changed_ids, read_at))
-            if sum(len(ids) for ids, _ in uncommitted) >= COMMIT_EVERY:
+            if bulk.checkpoint_due():
                 bulk.checkpoint()
                 mark_committed()
     mark_committed()
@@ -364,7 +316,8 @@ def _run(
     report.run = run
     store = DraftStore(Catalog(), Enricher(), force=force)
     files_read, failed = set(), set()
-    indexer = InlineIndexer() if connection.in_atomic_block else BackgroundIndexer()
+    background = backend().index_in_background and not connection.in_atomic_block
+    indexer = BackgroundIndexer() if background else InlineIndexer()
     try:
         with indexing.deferred():
             for result in _stored(with_batch_date(read_all(paths, workers), date), store):

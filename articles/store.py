@@ -57,7 +57,7 @@ def source_domain(url: str) -> str:
 class Catalog:
     """Files by path, articles by content hash and sources by domain, kept current by store_draft.
 
-    Only one ingest runs at a time (ingest_run.ingest_lock), so the run's own writes are the only
+    Only one ingest runs at a time (ingest_lock.py), so the run's own writes are the only
     ones that matter; a row deleted meanwhile in the admin makes that one store fail and be
     recorded, nothing worse.
     """

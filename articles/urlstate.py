@@ -11,7 +11,7 @@ import functools
 from urllib.parse import quote_plus
 
 from articles.facet_registry import FACETS
-from articles.search.query import SearchRequest
+from articles.search.types import SearchRequest
 
 PAGE_SIZE = 20
 SORTS = {

@@ -45,8 +45,9 @@ from whoosh import index as whoosh_index  # noqa: E402
 from articles.ingest.accounting import lost_words  # noqa: E402
 from articles.ingest.formats.json import read_json_lines  # noqa: E402
 from articles.ingest.formats.text import read_text  # noqa: E402
-from articles.search.index import IndexDocument, document_fields  # noqa: E402
-from articles.search.schema import build_schema  # noqa: E402
+from articles.search.types import IndexDocument  # noqa: E402
+from articles.search.whoosh.index import document_fields  # noqa: E402
+from articles.search.whoosh.schema import build_schema  # noqa: E402
 from bench.corpus10x import build  # noqa: E402
 from bench.reuters import iter_reuters  # noqa: E402
 

@@ -48,7 +48,7 @@ def run(count: int) -> None:
 
     from articles import indexing
     from articles.models import Article, Person, PersonLink
-    from articles.search.query import SearchRequest, search
+    from articles.search.whoosh.query import SearchRequest, search
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # the admin pages need the manifest

@@ -66,7 +66,7 @@ def load_archive(corpus: Path, rebuild: bool) -> tuple[int, float]:
 
     from articles import indexing
     from articles.models import Article, Person, PersonLink, Source, Topic, TopicLink
-    from articles.search import index
+    from articles.search.whoosh import index
     from bench.reuters import iter_reuters
 
     call_command("migrate", verbosity=0)
@@ -179,7 +179,8 @@ def time_hit_data(queries: list[str]) -> tuple[list[float], list[float]]:
     """Seconds per query for two things every results page needs besides the search: loading its
     20 articles from the database, and their 20 snippets."""
     from articles.models import Article
-    from articles.search import query
+    from articles.search.highlight import highlight
+    from articles.search.whoosh import query
     from articles.views.data import HIT_FIELDS
 
     loading, snippets = [], []
@@ -190,7 +191,7 @@ def time_hit_data(queries: list[str]) -> tuple[list[float], list[float]]:
         loading.append(time.perf_counter() - started)
         started = time.perf_counter()
         for article in articles.values():
-            query.highlight(text, article.body)
+            highlight(text, article.body)
         snippets.append(time.perf_counter() - started)
     return loading, snippets
 

@@ -45,8 +45,8 @@ def main() -> None:
         from bench.search_raw import _with_ids, documents, setup_django
 
         setup_django(Path(tmp) / "index")
-        from articles.search import index, merging
-        from articles.search.query import SearchRequest, search
+        from articles.search.whoosh import index, merging
+        from articles.search.whoosh.query import SearchRequest, search
 
         merging.MERGE_FACTOR = args.segments + 1  # keep every commit a segment of its own
         docs = list(_with_ids(itertools.islice(documents(args.corpus), args.articles)))

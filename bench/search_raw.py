@@ -7,7 +7,7 @@ Builds (once; reused until --rebuild) an index of the corpus with the archive's 
 articles.search.index.rebuild, then times about 200 mixed queries (single words, two words,
 phrases, prefixes, person:/topic: fields; broad and selective) on the same Whoosh query objects:
 raw `searcher.search(query, limit=20)` (top 20 only, no total, no facets) against
-`articles.search.query.search()` (page, exact total, person/topic/source facets, date histogram);
+`articles.search.whoosh.query.search()` (page, exact total, person/topic/source facets, date histogram);
 then both filtered by a topic (Whoosh filter query against the numpy mask), and search() sorted
 newest first. Prints median and p95 of each. The index lives outside the repository: the corpus
 is research-only.
@@ -54,7 +54,7 @@ def _display(code: str) -> str:
 def documents(corpus_dir: Path):
     """IndexDocuments for the corpus: people codes as names ("james-baker" -> "James Baker"),
     topic codes as topics, the first place code standing in for the source."""
-    from articles.search.index import IndexDocument
+    from articles.search.types import IndexDocument
     from bench.reuters import iter_reuters
 
     for article in iter_reuters(corpus_dir):
@@ -95,7 +95,7 @@ def _with_ids(docs):
 
 def build_index(corpus_dir: Path, rebuild: bool = False, procs: int = 1) -> float:
     """Index the corpus unless an index of the current schema is there; returns seconds spent."""
-    from articles.search import index
+    from articles.search.whoosh import index
 
     if not rebuild and not index.needs_rebuild() and index.doc_count() > 0:
         return 0.0
@@ -114,7 +114,7 @@ def sample_queries(corpus_dir: Path, count: int = 200, seed: int = 21578) -> lis
         bigrams.update(zip(title_words, title_words[1:], strict=False))
         people.update(doc.persons)
         topics.update(doc.topics)
-    from articles.search.schema import STEMMED
+    from articles.search.analysis import STEMMED
 
     # Sorted by count, then alphabetically, so that the sample does not depend on hash order.
     ranked = [w for w, _ in sorted(words.items(), key=lambda item: (-item[1], item[0])) if list(STEMMED(w))]
@@ -147,10 +147,11 @@ def time_raw(queries: list[str], topic: str = "") -> list[float]:
     with `topic`, filtered by Whoosh (filter=Term("topic", topic))."""
     from whoosh import query as wq
 
-    from articles.search import index, names, syntax
+    from articles.search import names, syntax
     from articles.search.budget import SearchBudget
-    from articles.search.facets import tables_for
-    from articles.search.query import _Compiler
+    from articles.search.whoosh import index
+    from articles.search.whoosh.facets import tables_for
+    from articles.search.whoosh.query import _Compiler
 
     timings = []
     with index.searcher() as searcher:
@@ -168,8 +169,8 @@ def time_raw(queries: list[str], topic: str = "") -> list[float]:
 
 
 def time_search(queries: list[str], **filters) -> list[float]:
-    """Seconds per query for articles.search.query.search(): page, total, facets, histogram."""
-    from articles.search.query import SearchRequest, search
+    """Seconds per query for articles.search.whoosh.query.search(): page, total, facets, histogram."""
+    from articles.search.whoosh.query import SearchRequest, search
 
     timings = []
     for text in queries:
@@ -189,8 +190,8 @@ def main() -> None:
     args = parser.parse_args()
     setup_django(args.index)
 
-    from articles.search import index
-    from articles.search.facets import tables_for
+    from articles.search.whoosh import index
+    from articles.search.whoosh.facets import tables_for
 
     built = build_index(args.corpus, args.rebuild, args.procs)
     print(

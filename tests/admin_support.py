@@ -6,7 +6,7 @@ import itertools
 
 from articles.indexing import flush_pending
 from articles.models import Article, Person, PersonLink, Topic, TopicLink
-from articles.search.query import SearchRequest, search
+from articles.search.whoosh.query import SearchRequest, search
 
 _serial = itertools.count()
 

@@ -11,7 +11,7 @@ from django.template.backends import jinja2 as jinja2_backend
 from django.test.signals import template_rendered
 
 from articles.models import Topic
-from articles.search import index
+from articles.search.whoosh import index
 from tests.browser_support import launched_chromium
 
 REPO = Path(__file__).resolve().parent.parent

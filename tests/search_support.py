@@ -4,7 +4,7 @@ really holds: each person, topic and source is created in the database on first 
 import dataclasses
 
 from articles.models import Person, Source, Topic
-from articles.search import index
+from articles.search.whoosh import index
 
 
 def person_ids(names) -> list[int]:

@@ -25,7 +25,7 @@ from articles.models import (
     Topic,
     TopicLink,
 )
-from articles.search import index
+from articles.search.whoosh import index
 from tests.admin_support import facet, index_all, make_article, search_ids
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 from articles import removals
 from articles.ingest_run import ingest_paths
 from articles.models import Article
-from articles.search.query import SearchRequest, search
+from articles.search.whoosh.query import SearchRequest, search
 
 pytestmark = pytest.mark.django_db
 

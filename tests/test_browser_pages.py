@@ -17,7 +17,7 @@ from django.test import Client
 
 from articles.ingest_run import ingest_paths
 from articles.models import Article, IngestRun, Person, Source, Topic
-from articles.search import query
+from articles.search.whoosh import query
 from articles.urlstate import SearchState
 from tests.browser_support import BROWSER_TEST
 from tests.conftest import SAMPLE_DIR

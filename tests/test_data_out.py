@@ -10,6 +10,7 @@ import feedparser
 import pytest
 
 from articles.export import neutralised
+from articles.search import backend
 from tests.archive_data import HOSTILE_BODY, Spec, make_articles
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_a_failing_search_is_an_error_answer_not_a_broken_200(client, monkeypatc
         raise RuntimeError("the search failed")
         yield  # a generator, like the real one
 
-    monkeypatch.setattr("articles.export.query.iter_ids", broken)
+    monkeypatch.setattr(backend(), "iter_ids", broken)
     client.raise_request_exception = False
     response = client.get("/export.csv", {"q": "steel"})
     assert response.status_code == 500 and not response.streaming

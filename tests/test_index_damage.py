@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 
 from articles import indexing
 from articles.models import Article
-from articles.search import index
-from articles.search.query import SearchRequest, search
+from articles.search.whoosh import index
+from articles.search.whoosh.query import SearchRequest, search
 from tests.archive_data import make_articles
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.enrich import Enricher
-from articles.ingest_run import IngestLocked, ingest_lock, ingest_paths
+from articles.ingest_lock import IngestLocked, ingest_lock
+from articles.ingest_run import ingest_paths
 from articles.models import Article, IngestFailure, IngestRun, SourceFile
-from articles.search import index
-from articles.search.query import SearchRequest, search
+from articles.search.whoosh import index
+from articles.search.whoosh.query import SearchRequest, search
 from tests.conftest import REPO, SAMPLE_DIR
 
 pytestmark = pytest.mark.django_db

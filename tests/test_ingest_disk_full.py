@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from articles import store
 from articles.models import Article
-from articles.search import index
-from articles.search.query import SearchRequest, search
+from articles.search.whoosh import index
+from articles.search.whoosh.query import SearchRequest, search
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from articles.ingest_run import ingest_paths
-from articles.search import query
+from articles.search.whoosh import query
 from articles.urlstate import SearchState
 from articles.views.search import SEARCH_EXAMPLES
 from tests.conftest import REPO, SAMPLE_DIR

@@ -8,7 +8,7 @@ import pytest
 
 from articles.ingest_run import ingest_paths
 from articles.models import Article, PersonLink
-from articles.search.query import SearchRequest, search
+from articles.search.whoosh.query import SearchRequest, search
 from bench.extraction import tag_matches
 from bench.reuters import iter_reuters
 

@@ -9,10 +9,12 @@ from datetime import date
 
 import pytest
 
-from articles.search import index, names, syntax
+from articles.search import names, syntax
 from articles.search.budget import SearchBudget
-from articles.search.facets import tables_for
-from articles.search.query import SearchRequest, _Compiler, highlight, search
+from articles.search.highlight import highlight
+from articles.search.whoosh import index
+from articles.search.whoosh.facets import tables_for
+from articles.search.whoosh.query import SearchRequest, _Compiler, search
 from tests.search_support import index_named
 from tests.test_search_query import doc
 

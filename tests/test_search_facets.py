@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from articles.search import index
-from articles.search.query import SearchRequest, iter_ids, search
+from articles.search.whoosh import index
+from articles.search.whoosh.query import SearchRequest, iter_ids, search
 from tests.search_support import index_named
 from tests.test_search_query import seed_documents
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from articles.search import index, merging, parallel, schema
-from articles.search.query import SearchRequest, search
+from articles.search.whoosh import index, merging, parallel, schema
+from articles.search.whoosh.query import SearchRequest, search
 from tests.search_support import index_named
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from articles import curation
 from articles.models import Article, Person, PersonAlias, Source, Topic
-from articles.search import index, names
-from articles.search.query import SearchRequest, search
+from articles.search import names
+from articles.search.whoosh import index
+from articles.search.whoosh.query import SearchRequest, search
 from articles.urlstate import SearchState
 from tests.admin_support import facet, index_all, make_article, search_ids
 

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from articles.search import index
-from articles.search.query import SearchRequest, highlight, iter_ids, more_like_this, search
+from articles.search.highlight import highlight
+from articles.search.whoosh import index
+from articles.search.whoosh.query import SearchRequest, iter_ids, more_like_this, search
 from tests.search_support import index_named
 
 pytestmark = pytest.mark.django_db
@@ -353,7 +354,7 @@ def test_odd_queries_never_raise(seeds, q):
 
 
 def test_a_query_whoosh_rejects_is_searched_as_words(seeds, monkeypatch):
-    from articles.search import query
+    from articles.search.whoosh import query
 
     real_collect = query._collect
     calls = []

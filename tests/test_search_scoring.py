@@ -5,10 +5,11 @@ from datetime import date
 import numpy as np
 import pytest
 
-from articles.search import index, names, scoring, syntax
+from articles.search import names, syntax
 from articles.search.budget import SearchBudget
-from articles.search.facets import tables_for
-from articles.search.query import SearchRequest, _collect, _Compiler, search
+from articles.search.whoosh import index, scoring
+from articles.search.whoosh.facets import tables_for
+from articles.search.whoosh.query import SearchRequest, _collect, _Compiler, search
 from tests.search_support import index_named
 
 pytestmark = pytest.mark.django_db

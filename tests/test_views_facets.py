@@ -11,8 +11,7 @@ from articles import charts
 from articles.charts import histogram_svg
 from articles.facet_registry import BY_NAME
 from articles.facets import DateFacet, Facet, active_filters
-from articles.search.facets import DateHistogram, FacetCount
-from articles.search.query import SearchResult
+from articles.search.types import DateHistogram, FacetCount, SearchResult
 from articles.urlstate import SearchState
 
 D = datetime.date

@@ -10,7 +10,8 @@ from django.utils.text import capfirst
 
 from articles import curation
 from articles.admin.common import log_bulk, plural
-from articles.ingest_run import DiskFull, IngestLocked
+from articles.ingest_lock import IngestLocked
+from articles.ingest_run import DiskFull
 from articles.models import (
     IngestFailure,
     IngestRun,

@@ -15,8 +15,8 @@ from functools import cached_property, lru_cache
 from whoosh.lang.porter2 import stem
 
 from . import syntax
+from .analysis import EXACT, STEMMED, WORD_RE, fold, fold_word
 from .budget import SearchBudget
-from .schema import EXACT, STEMMED, WORD_RE, fold, fold_word
 
 CONTEXT_BEFORE = 60  # characters shown before the first match of a snippet
 _SPACES = re.compile(r"\s+")
@@ -222,3 +222,19 @@ def full(terms: Terms, text: str) -> MarkedText:
     marked = MarkedText(_render(text or "", spans, numbered=True, collapse=False))
     marked.count = len(spans)
     return marked
+
+
+def highlight(q: str, text: str, max_chars: int = 300) -> str:
+    """A short passage of `text` around the matches of query `q`, escaped, matches in <mark>."""
+    return snippet(terms_for(q), text, max_chars)
+
+
+def highlight_full(q: str, text: str) -> MarkedText:
+    """The whole text escaped, matches in <mark id="hit-N"> from 1; `.count` says how many."""
+    return full(terms_for(q), text)
+
+
+@lru_cache(maxsize=256)
+def terms_for(q: str) -> Terms:
+    """The query's terms to highlight, parsed and compiled once for all the hits of a page."""
+    return terms_of(syntax.parse(q))

@@ -17,7 +17,7 @@ from django.db import connection
 
 from articles.facet_registry import FACETS, FacetSpec
 
-from .schema import fold_word
+from .analysis import fold_word
 
 
 def normalise(text: str) -> str:

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.facets import DateFacet, DateResults, FacetResults, value_facets
 from articles.models import Article, PersonLink, TopicLink
-from articles.search import query
+from articles.search import backend, highlight
 from articles.urlstate import PAGE_SIZE, BadParameter, SearchState
 
 
@@ -33,7 +33,7 @@ class HitRow:
 @dataclasses.dataclass
 class SearchPage:
     state: SearchState
-    result: object  # articles.search.query.SearchResult
+    result: object  # articles.search.types.SearchResult
     hits: list[HitRow]
     facets: list[FacetResults]
     dates: DateResults
@@ -89,7 +89,7 @@ def articles_in_order(ids: list[int]) -> list[Article]:
 def search_page(state: SearchState, path: str = "/", page_size: int = PAGE_SIZE) -> SearchPage:
     """Run the search for `state`; raises BadParameter when the page is past the last one."""
     request = state.to_request(page_size=page_size)
-    result = query.search(request)
+    result = backend().search(request)
     pages = max(math.ceil(result.total / page_size), 1)
     if state.page > pages:
         raise BadParameter(
@@ -109,7 +109,9 @@ def search_page(state: SearchState, path: str = "/", page_size: int = PAGE_SIZE)
             HitRow(
                 rank=rank,
                 article=article,
-                snippet=mark_safe(query.highlight(request, article.body)),  # escaped by the search package
+                snippet=mark_safe(
+                    highlight.highlight(request.q, article.body)
+                ),  # escaped by the search package
                 path=hit_path,
                 url=f"{hit_path}{search_params}rank={rank}",  # as article_url(), without a state per hit
                 persons=filter_links("person", hit.persons),

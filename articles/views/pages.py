@@ -7,7 +7,7 @@ from articles.charts import histogram_svg
 from articles.enrich import topic_evidence
 from articles.ingest.topics import WEIGHTS
 from articles.models import Article, Person, Topic
-from articles.search import query
+from articles.search import backend, highlight
 from articles.urlstate import MAX_PAGE, PAGE_SIZE, BadParameter, SearchState, number_param, page_param
 from articles.views.data import article_url, articles_in_order, search_page
 from articles.views.pagination import page_links
@@ -24,7 +24,7 @@ def article(request, pk):
         rank = number_param(request.GET, "rank", MAX_RANK)
     except BadParameter:
         state, rank = SearchState(), None  # a damaged link still shows the article, without the search
-    marked = query.highlight_full(state.q, article.body) if state.q else None
+    marked = highlight.highlight_full(state.q, article.body) if state.q else None
     hits = marked.count if marked else 0
     context = {
         "article": article,
@@ -32,7 +32,8 @@ def article(request, pk):
         "text": mark_safe(marked) if marked else None,  # escaped by the search package
         "hit_numbers": range(1, hits + 1),
         "similar": [
-            (a, article_url(a, SearchState())) for a in articles_in_order(query.more_like_this(pk, SIMILAR))
+            (a, article_url(a, SearchState()))
+            for a in articles_in_order(backend().more_like_this(pk, SIMILAR))
         ],
         "search_url": "/" + state.query_string() if not state.is_empty else "",
         "topic_evidence": topic_evidence(article),
@@ -64,7 +65,7 @@ def neighbours(state: SearchState, rank: int, article_id: int) -> dict:
             return None
         number, offset = divmod(position - 1, PAGE_SIZE)
         if number + 1 not in pages:
-            result = query.search(state.to_request(page=number + 1))
+            result = backend().search(state.to_request(page=number + 1))
             pages[number + 1] = [hit.id for hit in result.hits]
             totals.append(result.total)
         ids = pages[number + 1]

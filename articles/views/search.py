@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.charts import histogram_svg
 from articles.facets import VALUE_FACETS, Facet, active_filters
-from articles.search import query
+from articles.search import backend
 from articles.urlstate import SORTS, SearchState, choice_param, text_param
 from articles.views.data import search_page
 from articles.views.pagination import page_links
@@ -68,7 +68,7 @@ def facet_values(request, name):
         raise Http404(f"There is no facet “{name}”.")
     state = SearchState.from_query(request.GET)
     contains = text_param(request.GET, "contains")
-    result = query.search(state.to_request(page=1, page_size=1))
+    result = backend().search(state.to_request(page=1, page_size=1))
     facet_box = Facet(spec, state, path="/")
     facet = facet_box.facet_results(result, limit=None)
     orders = PERSON_SORTS if name == "person" else FACET_SORTS

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles import indexing
 from articles.models import Article
-from articles.search import index
+from articles.search import backend
+from articles.search.base import IndexUnavailable
 
 SHOWN = 10
 
@@ -20,11 +21,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, fix, **options):
+        search = backend()
         try:
-            index.verify()
-        except index.IndexUnavailable as damage:
+            search.verify()
+        except IndexUnavailable as damage:
             raise CommandError(f"{damage} Run: manage.py rebuild_index") from None
-        if index.needs_rebuild():
+        if search.needs_rebuild():
             raise CommandError(
                 "The index was built with another schema version. Run: manage.py rebuild_index"
             )
@@ -32,7 +34,7 @@ class Command(BaseCommand):
             pk: indexing.stamp_of(changed)
             for pk, changed in Article.objects.values_list("pk", "changed").iterator(chunk_size=5000)
         }
-        in_index = index.indexed_stamps()
+        in_index = search.indexed_stamps()
         missing = sorted(in_db.keys() - in_index.keys())
         orphans = sorted(in_index.keys() - in_db.keys())
         stale = sorted(pk for pk in in_db.keys() & in_index.keys() if in_db[pk] != in_index[pk])
@@ -53,7 +55,7 @@ class Command(BaseCommand):
         with indexing.deferred():
             indexing.queue_reindex(missing + stale)
         indexed = indexing.flush_pending()
-        removed = index.remove(orphans)
+        removed = search.remove(orphans)
         self.stdout.write(
             self.style.SUCCESS(f"Fixed: indexed {indexed:,} articles, removed {removed:,} orphans.")
         )

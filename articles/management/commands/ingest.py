@@ -6,10 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest.draft import DATE_SOURCES, FileFailure
 from articles.ingest.path_dates import batch_date
-from articles.ingest_run import DiskFull, IngestLocked, ingest_paths
+from articles.ingest_lock import IngestLocked
+from articles.ingest_run import DiskFull, ingest_paths
 from articles.progress import ProgressBar
 from articles.removals import summary
-from articles.search.index import IndexUnavailable
+from articles.search.base import IndexUnavailable
 
 
 class Command(BaseCommand):

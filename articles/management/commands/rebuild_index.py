@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles import indexing
 from articles.models import Article
-from articles.search import index
+from articles.search import backend
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started, began = timezone.now(), time.monotonic()
-        count = index.rebuild(indexing.iter_documents())
+        count = backend().rebuild(indexing.iter_documents())
         # Rows changed while the rebuild ran keep their flag and are caught up by the next flush.
         Article.objects.filter(needs_indexing=True, changed__lte=started).update(needs_indexing=False)
         caught_up = indexing.flush_pending()

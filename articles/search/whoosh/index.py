@@ -17,7 +17,6 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,9 +25,13 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError, LockError
 
+from articles.search.analysis import KEY_TERMS
+from articles.search.base import IndexBusy, IndexUnavailable
+from articles.search.types import IndexDocument
+
 from . import merging
 from .parallel import ParallelWriter
-from .schema import KEY_TERMS, SCHEMA_VERSION, build_schema
+from .schema import SCHEMA_VERSION, build_schema
 
 logger = logging.getLogger(__name__)
 
@@ -42,26 +45,6 @@ KEY_TERM_COUNT = 40
 # Memory each writer of a parallel writer (its sub-writers, and the parent that merges) gives its
 # postings before spilling them to disk; with 128 an ingest of 198,000 articles peaked at 692 MB.
 PARALLEL_LIMIT_MB = 64
-
-
-@dataclass
-class IndexDocument:
-    """An article as the index sees it. People, topics and source are row ids, never names: a
-    rename changes no index document (articles/facet_registry.py)."""
-
-    id: int
-    title: str
-    body: str
-    published: date | None
-    persons: list[int] = field(default_factory=list)
-    topics: list[int] = field(default_factory=list)
-    source: int | None = None
-    stamp: str = ""
-    added: datetime | None = None  # when the archive stored it: the "recently added" order
-
-
-class IndexBusy(Exception):
-    """Another writer holds the index lock and did not release it in time."""
 
 
 def index_root() -> Path:
@@ -92,13 +75,6 @@ def _make_current(gen: Path) -> None:
     tmp = root / f"{CURRENT_FILE}.{os.getpid()}.{threading.get_ident()}"
     tmp.write_text(gen.name + "\n")
     os.replace(tmp, root / CURRENT_FILE)
-
-
-class IndexUnavailable(Exception):
-    """The index cannot be read: never built, or damaged (its table of contents or a segment file
-    missing, a segment file truncated). The message names the damage; `rebuild_index` repairs it.
-    Nothing outside `rebuild()` and `create_if_absent()` creates an index, so a web request never
-    hides damage behind a fresh empty index."""
 
 
 _create_lock = threading.Lock()

@@ -1,21 +1,16 @@
-"""The Whoosh schema of the article index, its analyzers, and the schema version stored beside it.
+"""Text analysis shared by every backend and the highlighter: the word pattern, accent folding,
+and the analyzers that cut text into the words (and stems) a search matches.
 
-Raise SCHEMA_VERSION whenever a field or an analyzer changes: an index written with another
-version is reported by `index.needs_rebuild()` and rebuilt from the database.
+Built from Whoosh's analysis toolkit, used here as a text-processing library: a backend that is
+not Whoosh still reads queries and marks hits with these, so that a marked word is a searched word.
 """
 
 import re
 import unicodedata
 
-from whoosh import fields
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.porter2 import stem
-
-from articles.facet_registry import NAMES as FACET_NAMES
-
-# 2: accents folded; facet fields hold row ids, not names; the `added` column.
-SCHEMA_VERSION = 2
 
 # The analyzers' word pattern, shared with the highlighter so that a marked word is a searched word.
 WORD_PATTERN = r"\w+(?:\.?\w+)*"
@@ -66,27 +61,3 @@ STEMMED = _analyzer(STOP_WORDS, minsize=2, stemmed=True)
 EXACT = _analyzer()
 # Document key terms for "more like this": common words are not evidence of similarity.
 KEY_TERMS = _analyzer(STOP_WORDS, minsize=3, stemmed=True)
-
-TITLE_BOOST = 2.0
-
-# The facet fields hold row ids (see articles/facet_registry.py), comma-separated.
-FACET_FIELDS = {name: name for name in FACET_NAMES}
-
-
-def build_schema() -> fields.Schema:
-    return fields.Schema(
-        id=fields.ID(unique=True, stored=True, sortable=True),
-        stamp=fields.STORED(),
-        title=fields.TEXT(analyzer=STEMMED, field_boost=TITLE_BOOST, stored=True, phrase=False),
-        body=fields.TEXT(analyzer=STEMMED, stored=False, phrase=False),
-        title_exact=fields.TEXT(analyzer=EXACT, field_boost=TITLE_BOOST, phrase=True, spelling=False),
-        body_exact=fields.TEXT(analyzer=EXACT, phrase=True),
-        key_terms=fields.STORED(),
-        **{
-            name: fields.KEYWORD(commas=True, lowercase=False, stored=True, scorable=False)
-            for name in FACET_FIELDS.values()
-        },
-        date=fields.DATETIME(sortable=True),
-        # When the article was stored, in seconds since the epoch: the "recently added" order.
-        added=fields.NUMERIC(int, bits=64, signed=False, sortable=True, stored=False),
-    )

@@ -7,31 +7,20 @@ document numbers.
 """
 
 import threading
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
+
+from articles.search import dates
+from articles.search.dates import UNDATED
+from articles.search.types import DateHistogram
 
 from .expansion import Lexicon
 from .schema import FACET_FIELDS
 
-UNDATED = -1
 # Column value Whoosh returns for a document without a date.
 _MISSING_DATE = 2**64 - 1
 _MICROSECONDS_PER_DAY = 86_400 * 10**6
-
-
-@dataclass
-class FacetCount:
-    value: str  # display name
-    count: int
-
-
-@dataclass
-class DateHistogram:
-    level: str  # "year" | "month" | "day"
-    buckets: list  # [(label, start_date, end_date, count)]
-    undated: int
 
 
 class FacetField:
@@ -134,18 +123,11 @@ class FacetTables:
             return DateHistogram("year", [], undated)
         first = date_from or date.fromordinal(int(self.days[dated].min()))
         last = date_to or date.fromordinal(int(self.days[dated].max()))
-        if (first.year, first.month) == (last.year, last.month):
-            level, keys = "day", self.days[dated]
-        elif first.year == last.year:
-            level, keys = "month", self.months[dated]
-        else:
-            level, keys = "year", self.years[dated]
-        low, high = int(keys.min()), int(keys.max())
-        counts = np.bincount(keys - low, minlength=high - low + 1)
-        buckets = [_bucket(level, low + i, int(c)) for i, c in enumerate(counts)]
-        if level == "year" and len(buckets) > 60:  # long spans: the years that have articles
-            buckets = [b for b in buckets if b[3]]
-        return DateHistogram(level, buckets, undated)
+        level = dates.level_for(first, last)
+        keys = {"day": self.days, "month": self.months, "year": self.years}[level][dated]
+        low = int(keys.min())
+        counts = np.bincount(keys - low)
+        return dates.histogram(level, {low + int(i): int(counts[i]) for i in np.flatnonzero(counts)}, undated)
 
 
 def _column(reader, fieldname: str, missing):
@@ -156,18 +138,6 @@ def _column(reader, fieldname: str, missing):
             yield from leaf.column_reader(fieldname, translate=False)
         else:
             yield from [missing] * leaf.doc_count_all()
-
-
-def _bucket(level: str, key: int, count: int) -> tuple:
-    if level == "day":
-        d = date.fromordinal(key)
-        return (d.isoformat(), d, d, count)
-    if level == "month":
-        year, month = divmod(key, 12)
-        start = date(year, month + 1, 1)
-        end = date(year + (month == 11), (month + 1) % 12 + 1, 1) - timedelta(days=1)
-        return (start.strftime("%Y-%m"), start, end, count)
-    return (str(key), date(key, 1, 1), date(key, 12, 31), count)
 
 
 _tables: dict = {}

@@ -20,7 +20,7 @@ MERGE_FACTOR = 10
 # What a commit of a few articles (a save in the admin, a flush) may merge, in documents.
 EDIT_MERGE_MAX_DOCS = 10_000
 # What each commit of an ingest may merge: one group of ten of its checkpoints' segments (about
-# 2,500 articles each: COMMIT_EVERY over two writers), and no more.
+# 2,500 articles each: CHECKPOINT_EVERY of backend.py over two writers), and no more.
 INGEST_MERGE_MAX_DOCS = 30_000
 
 

@@ -10,9 +10,8 @@ its plain words.
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import lru_cache
 from time import monotonic
 
 import numpy as np
@@ -21,65 +20,20 @@ from whoosh import query as wq
 from whoosh.query.compound import DefaultOr
 
 from articles.facet_registry import FACETS
+from articles.search import names, reading, syntax
+from articles.search.analysis import EXACT, STEMMED, fold_word
+from articles.search.budget import SearchBudget, SearchTooSlow
+from articles.search.dates import UNDATED
+from articles.search.types import SORTS, SUGGEST_BELOW, FacetCount, Hit, SearchRequest, SearchResult
 
-from . import highlight as hl
-from . import index, names, scoring, syntax
-from .budget import SearchBudget, SearchTooSlow
+from . import index, scoring
 from .expansion import WordsQuery
-from .facets import UNDATED, DateHistogram, FacetCount, FacetTables, tables_for
-from .schema import EXACT, STEMMED, fold_word
+from .facets import FacetTables, tables_for
 
 logger = logging.getLogger(__name__)
 
-# "newest"/"oldest": by date; an undated article by the day it was added, its latest possible
-# date. "added": the articles stored most recently first.
-SORTS = ("relevance", "newest", "oldest", "added")
-MAX_PAGE_SIZE = 200
-MAX_PAGE = 100_000
-SUGGEST_BELOW = 5  # offer "did you mean" when fewer hits than this
 RARE_WORD = 3  # only words in fewer articles than this get a spelling suggestion
 SUGGESTION_TRIES = 6  # spellings tried (one count each) before giving up
-NAMES_SHOWN = 3  # names in the reading of a field that matched several ("person is A, B, C or 4 more")
-
-
-@dataclass
-class SearchRequest:
-    q: str = ""
-    persons: list = field(default_factory=list)
-    persons_not: list = field(default_factory=list)
-    topics: list = field(default_factory=list)
-    topics_not: list = field(default_factory=list)
-    sources: list = field(default_factory=list)
-    sources_not: list = field(default_factory=list)
-    date_from: date | None = None
-    date_to: date | None = None
-    undated: bool = False
-    sort: str = "relevance"
-    page: int = 1
-    page_size: int = 20
-
-
-@dataclass
-class Hit:
-    id: int
-    score: float
-    persons: list[str] = field(default_factory=list)  # display names, sorted (names.py)
-    topics: list[str] = field(default_factory=list)
-    source: str = ""
-
-
-@dataclass
-class SearchResult:
-    total: int = 0
-    hits: list = field(default_factory=list)
-    facets: dict = field(default_factory=dict)
-    dates: DateHistogram = field(default_factory=lambda: DateHistogram("year", [], 0))
-    understood: str = ""
-    error: str = ""
-    suggestion: str = ""
-    sort: str = "relevance"  # the order applied: "newest" when relevance means nothing (no query)
-    page: int = 1
-    pages: int = 0
 
 
 class _Compiler:
@@ -120,12 +74,12 @@ class _Compiler:
         if text.endswith("*") and "*" not in text[:-1] and "?" not in text:
             prefix = text[:-1]
             words = self.tables.lexicon.prefixed(prefix)
-            reading = f"words starting with “{prefix}”{where}"
+            said = f"words starting with “{prefix}”{where}"
         else:
             words = self.tables.lexicon.wildcard(text, self.budget)
-            reading = f"words like “{text}”{where}"
+            said = f"words like “{text}”{where}"
         kept = self.budget.take(node.text, words)
-        return (WordsQuery(fields, kept), reading) if kept or not words else (None, None)
+        return (WordsQuery(fields, kept), said) if kept or not words else (None, None)
 
     def _fuzzy(self, node: syntax.Fuzzy):
         word = fold_word(node.text.lower())
@@ -139,29 +93,25 @@ class _Compiler:
         kept = self.budget.take(part, words)
         if words and not kept:
             return None, None  # left out: the budget says so
-        reading = f"{word} or a spelling within {distance} letter{'s' * (distance > 1)}"
-        return WordsQuery(fields, kept), reading
+        said = f"{word} or a spelling within {distance} letter{'s' * (distance > 1)}"
+        return WordsQuery(fields, kept), said
 
     def _fieldvalue(self, node: syntax.FieldValue):
         self.budget.check_time(f"{node.field}:{node.text}")  # matching by part reads every name
         book = self.book[node.field]
         ids = self.tables.fields[node.field].indexed(book.ids_matching(node.text))
         if not ids:
-            nothing = WordsQuery((node.field,), ())
-            return nothing, f"{node.field} is “{node.text}” (no such {node.field} in the archive)"
+            return WordsQuery((node.field,), ()), reading.no_such_name(node.field, node.text)
         ids = self.budget.take(f"{node.field}:{node.text}", ids)
         if not ids:
             return None, None  # left out: the budget says so
         shown = sorted(book.name(i) or str(i) for i in ids)
-        reading = " or ".join(shown[:NAMES_SHOWN])
-        if len(shown) > NAMES_SHOWN:
-            reading = f"{', '.join(shown[:NAMES_SHOWN])} or {len(shown) - NAMES_SHOWN:,} more"
-        return WordsQuery((node.field,), [str(i) for i in ids]), f"{node.field} is {reading}"
+        return WordsQuery((node.field,), [str(i) for i in ids]), reading.names_matched(node.field, shown)
 
     def _datespan(self, node: syntax.DateSpan):
         start = datetime.combine(node.start or date.min, time.min)
         end = datetime.combine(node.end or date.max, time.max)
-        return wq.DateRange("date", start, end), _describe_dates(node.start, node.end)
+        return wq.DateRange("date", start, end), reading.dates(node.start, node.end)
 
     def _not(self, node: syntax.Not):
         q, text = self.compile(node.child)
@@ -171,7 +121,7 @@ class _Compiler:
         parts = [p for p in (self.compile(c) for c in node.children) if p[0] is not None]
         if len(parts) <= 1:
             return parts[0] if parts else (None, None)
-        return _any(q for q, _ in parts), "any of: " + " / ".join(_grouped(t) for _, t in parts)
+        return _any(q for q, _ in parts), reading.any_of([t for _, t in parts])
 
     def _and(self, node: syntax.And):
         parts = [(c, *self.compile(c)) for c in node.children]
@@ -183,7 +133,7 @@ class _Compiler:
         q = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
         if negative:
             q = wq.AndNot(q, _any(negative))
-        return q, _describe_and(parts)
+        return q, reading.all_of([(c, t) for c, _, t in parts])
 
 
 def _any(queries):
@@ -191,62 +141,6 @@ def _any(queries):
     of fewer than 5,000 documents Whoosh's Or preloads one score() call per document instead."""
     queries = list(queries)
     return queries[0] if len(queries) == 1 else DefaultOr(queries)
-
-
-def _grouped(text: str) -> str:
-    return f"({text})" if text.startswith(("all of", "any of")) else text
-
-
-def _describe_dates(start: date | None, end: date | None) -> str:
-    if not start and not end:
-        return "dated (any date)"
-    if start and end and start == end:
-        return f"dated {start.isoformat()}"
-    if start and end and start.day == 1 and (end.month, end.day) == (start.month, _last_day(start)):
-        if start.year == end.year:
-            return f"dated in {start.strftime('%B %Y')}"
-    if (
-        start
-        and end
-        and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
-        and start.year == end.year
-    ):
-        return f"dated in {start.year}"
-    if start and end:
-        return f"dated {start.isoformat()} to {end.isoformat()}"
-    return f"dated from {start.isoformat()}" if start else f"dated up to {end.isoformat()}"
-
-
-def _last_day(d: date) -> int:
-    following = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    return (following - date(d.year, d.month, 1)).days
-
-
-def _describe_and(parts) -> str:
-    content = [t for c, _, t in parts if not isinstance(c, syntax.Not | syntax.FieldValue | syntax.DateSpan)]
-    exclusions = [t.removeprefix("not: ") for c, _, t in parts if isinstance(c, syntax.Not)]
-    conditions = [t for c, _, t in parts if isinstance(c, syntax.FieldValue | syntax.DateSpan)]
-    pieces = []
-    if len(content) > 1:
-        pieces.append("all of: " + ", ".join(_grouped(t) for t in content))
-    elif content:
-        pieces.append(content[0])
-    if exclusions:
-        pieces.append("not: " + ", ".join(exclusions))
-    text = ", ".join(pieces)
-    if conditions:
-        text = "; ".join(([text] if text else []) + conditions)
-    return text
-
-
-def describe(tree_text: str | None) -> str:
-    if not tree_text:
-        return "all articles"
-    if tree_text.startswith("not: "):
-        return f"articles not containing {tree_text.removeprefix('not: ')}"
-    if tree_text.startswith((*(f"{spec.name} is" for spec in FACETS), "dated")):
-        return f"articles whose {tree_text}" if not tree_text.startswith("dated") else f"articles {tree_text}"
-    return f"articles containing {tree_text}"
 
 
 def _filter_mask(req: SearchRequest, tables: FacetTables, book: names.NameBook) -> np.ndarray:
@@ -343,13 +237,13 @@ def _match(
     tables = tables_for(searcher)
     book = names.current()
     compiler = _Compiler(tables, book, budget)
-    q, reading = compiler.compile(parsed.tree) if parsed.tree is not None else (None, None)
+    q, text = compiler.compile(parsed.tree) if parsed.tree is not None else (None, None)
     mask = _filter_mask(req, tables, book)
     sort = req.sort if req.sort in SORTS else "relevance"
     problems = list(parsed.problems) + budget.problems
     if q is None and parsed.text:
-        problems.append("Your query has no words that can be searched for, so every article is listed.")
-    if sort == "relevance" and (q is None or not _has_text_terms(parsed)):
+        problems.append(reading.NO_WORDS)
+    if sort == "relevance" and (q is None or not reading.has_text_terms(parsed)):
         sort = "newest"  # only filters, fields or exclusions: there is nothing to rank by
     if q is None:
         docnums, scores = np.flatnonzero(mask), None
@@ -361,18 +255,13 @@ def _match(
     order = _order(docnums, scores, sort, tables, limit)
     if limit is None or len(order) == len(docnums):
         docnums, scores = docnums[order], (scores[order] if scores is not None else None)
-        return _Matches(docnums, scores, tables, book, sort, describe(reading), problems)
+        return _Matches(docnums, scores, tables, book, sort, reading.describe(text), problems)
     # Only the top `limit` are ordered: keep every match (for totals and facets), page first.
     rest = np.ones(len(docnums), dtype=bool)
     rest[order] = False
     docnums = np.concatenate([docnums[order], docnums[rest]])
     scores = np.concatenate([scores[order], scores[rest]])
-    return _Matches(docnums, scores, tables, book, sort, describe(reading), problems)
-
-
-def _has_text_terms(parsed: syntax.Query) -> bool:
-    text_nodes = syntax.Word | syntax.Phrase | syntax.Pattern | syntax.Fuzzy
-    return any(isinstance(node, text_nodes) and not negated for node, negated in syntax.walk(parsed.tree))
+    return _Matches(docnums, scores, tables, book, sort, reading.describe(text), problems)
 
 
 def _plain_words(text: str) -> str:
@@ -458,17 +347,8 @@ def _suggestion(searcher, req: SearchRequest, parsed: syntax.Query, total: int) 
     return text if best > total else ""
 
 
-def _bounded(value, default: int, high: int) -> int:
-    """A page number or size from a URL: an integer from 1 to `high`, else the default."""
-    try:
-        return max(1, min(int(value), high))
-    except (TypeError, ValueError):
-        return default
-
-
 def search(req: SearchRequest) -> SearchResult:
-    page_size = _bounded(req.page_size, default=20, high=MAX_PAGE_SIZE)
-    page = _bounded(req.page, default=1, high=MAX_PAGE)
+    page, page_size = req.bounded_page()
     with index.searcher() as searcher:
         m = _match_forgiving(searcher, req, limit=page * page_size)
         total = len(m.docnums)
@@ -535,24 +415,6 @@ def iter_ids(req: SearchRequest) -> Iterator[int]:
         ids = m.tables.ids[m.docnums]
     for article_id in ids:
         yield int(article_id)
-
-
-def highlight(req_or_q, text: str, max_chars: int = 300) -> str:
-    """A short passage of `text` around the matches, escaped, matches in <mark>."""
-    q = req_or_q.q if isinstance(req_or_q, SearchRequest) else req_or_q
-    return hl.snippet(terms_for(q), text, max_chars)
-
-
-def highlight_full(q, text: str) -> hl.MarkedText:
-    """The whole text escaped, matches in <mark id="hit-N"> from 1; `.count` says how many."""
-    q = q.q if isinstance(q, SearchRequest) else q
-    return hl.full(terms_for(q), text)
-
-
-@lru_cache(maxsize=256)
-def terms_for(q: str) -> hl.Terms:
-    """The query's terms to highlight, parsed and compiled once for all the hits of a page."""
-    return hl.terms_of(syntax.parse(q))
 
 
 MLT_TERMS = 15
