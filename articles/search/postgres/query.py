@@ -302,15 +302,21 @@ def _histogram(days: list, undated: int, date_from: date | None, date_to: date |
 def iter_ids(req: SearchRequest) -> Iterator[int]:
     """Every matching article id in the requested order (for a CSV export)."""
 
-    def run(cursor, plan: _Plan):
+    def run(cursor, plan: _Plan) -> _Listed:
         cursor.execute(
             f"SELECT d.article_id, {plan.score.sql} AS score, d.sort_day, d.added FROM {DOCUMENT} d "
             f"WHERE {plan.where.sql} ORDER BY {ORDERS[plan.sort]}",
             [*plan.score.params, *plan.where.params],
         )
-        return [article_id for article_id, *_ in cursor.fetchall()]
+        return _Listed(plan, [article_id for article_id, *_ in cursor.fetchall()])
 
-    yield from _forgiving(req, run)
+    yield from _forgiving(req, run).ids
+
+
+@dataclass
+class _Listed:
+    plan: _Plan
+    ids: list[int]
 
 
 # --- did you mean ---------------------------------------------------------------------------
