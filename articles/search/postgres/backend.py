@@ -18,10 +18,11 @@ CREATE_LOCK_KEY = 0x5345_4143  # "SEAC"
 
 @contextmanager
 def _reading():
-    """A cursor; IndexUnavailable when the tables are missing."""
+    """A cursor in a savepoint (a caller's transaction survives missing tables); IndexUnavailable
+    when the tables are missing."""
     schema.require_postgresql()
     try:
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             yield cursor
     except DatabaseError as error:
         if query._missing_tables(error):
@@ -44,8 +45,8 @@ class PostgresBackend(SearchBackend):
         return query.iter_ids(req)
 
     def more_like_this(self, article_id: int, limit: int = 5) -> list[int]:
-        schema.require_postgresql()
-        return query.more_like_this(article_id, limit)
+        with _reading():
+            return query.more_like_this(article_id, limit)
 
     def add_or_update(self, docs: Iterable[IndexDocument], *, timeout: float | None = None) -> int:
         with _reading():
@@ -75,8 +76,7 @@ class PostgresBackend(SearchBackend):
             return True
 
     def needs_rebuild(self) -> bool:
-        schema.require_postgresql()
-        with connection.cursor() as cursor:
+        with _reading() as cursor:
             return schema.stored_version(cursor) != SCHEMA_VERSION
 
     def verify(self) -> int:

@@ -414,27 +414,22 @@ COMMON_FROM = 1_000  # a key word in this many articles is counted no further: i
 def more_like_this(article_id: int, limit: int = 5) -> list[int]:
     """Articles sharing the rarest key words of this one (those in at least one other article),
     best first by ts_rank over them."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT key_terms FROM {DOCUMENT} WHERE article_id = %s", [int(article_id)])
-            found = cursor.fetchone()
-            if not found or not found[0]:
-                return []
-            counted = [(_frequency(cursor, lexeme(t), COMMON_FROM), t) for t in found[0]]
-            chosen = [lexeme(t) for n, t in sorted(counted) if n > 1][:MLT_TERMS]
-            if not chosen:
-                return []
-            tsquery = "(" + " | ".join(chosen) + ")"
-            cursor.execute(
-                f"SELECT article_id FROM {DOCUMENT} d WHERE d.terms @@ %s::tsquery AND article_id <> %s "
-                f"ORDER BY ts_rank(d.terms, %s::tsquery) DESC, article_id LIMIT %s",
-                [tsquery, int(article_id), tsquery, limit],
-            )
-            return [i for (i,) in cursor.fetchall()]
-    except DatabaseError as error:
-        if _missing_tables(error):
-            raise unavailable() from error
-        raise
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key_terms FROM {DOCUMENT} WHERE article_id = %s", [int(article_id)])
+        found = cursor.fetchone()
+        if not found or not found[0]:
+            return []
+        counted = [(_frequency(cursor, lexeme(t), COMMON_FROM), t) for t in found[0]]
+        chosen = [lexeme(t) for n, t in sorted(counted) if n > 1][:MLT_TERMS]
+        if not chosen:
+            return []
+        tsquery = "(" + " | ".join(chosen) + ")"
+        cursor.execute(
+            f"SELECT article_id FROM {DOCUMENT} d WHERE d.terms @@ %s::tsquery AND article_id <> %s "
+            f"ORDER BY ts_rank(d.terms, %s::tsquery) DESC, article_id LIMIT %s",
+            [tsquery, int(article_id), tsquery, limit],
+        )
+        return [i for (i,) in cursor.fetchall()]
 
 
 def ensure_readable(cursor) -> None:
