@@ -5,6 +5,7 @@ write lock, its missing or outdated tables, and its settings left as they were."
 
 import hashlib
 import json
+from datetime import date
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -14,7 +15,7 @@ from django.core.management.color import no_style
 from django.db import connection
 
 from articles import indexing
-from articles.models import Article
+from articles.models import Article, Person, PersonLink
 from articles.search import backend
 from articles.search.analysis import EXACT, KEY_TERMS, STEMMED
 from articles.search.base import IndexBusy, IndexUnavailable
@@ -226,3 +227,35 @@ def test_on_sqlite_the_backend_says_it_needs_postgresql():
         PostgresBackend().search(SearchRequest(q="rye"))
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
         PostgresBackend().create_if_absent()
+
+
+@on_postgresql
+def test_the_counts_kept_for_the_whole_archive_follow_every_change(postgres):
+    """A search without conditions reads counts the triggers keep; they must equal the counts of
+    the same articles found by a query (here, everything but a word no article holds)."""
+
+    def answer(q):
+        result = backend().search(SearchRequest(q=q))
+        facets = {name: [(c.value, c.count) for c in counts] for name, counts in result.facets.items()}
+        return result.total, facets, result.dates
+
+    def same():
+        assert answer("") == answer("-zzzzqq")
+
+    first = store("Barley", "Barley.", date(2025, 8, 1))
+    second = store("Rye", "Rye.", None)
+    PersonLink.objects.create(article=first, person=Person.objects.create(name="Ishaq Dar"))
+    indexing.index_now([first.pk])
+    same()
+    first.published = date(2024, 1, 2)
+    first.save()
+    indexing.index_now([first.pk, second.pk])
+    same()
+    postgres.remove([second.pk])
+    same()
+    first.delete()
+    same()
+    postgres.rebuild(indexing.iter_documents())
+    store("Oats", "Oats.", date(2025, 8, 3))
+    same()
+    assert answer("")[0] == 2  # rye (rebuilt from the database) and oats

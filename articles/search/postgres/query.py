@@ -34,7 +34,7 @@ from articles.search.types import (
 
 from . import schema
 from .compiler import Compiler, Sql, has_facet, lexeme, render
-from .schema import DOCUMENT, EXACT_MARK, WORD, facet_of
+from .schema import COUNT, DOCUMENT, EXACT_MARK, UNDATED_KEY, WORD, day_of_key, facet_of
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def unavailable() -> IndexUnavailable:
 
 @dataclass
 class _Plan:
-    where: Sql
+    where: Sql  # "TRUE": no condition, the whole archive (counted in search_pg_count)
     score: Sql
     sort: str
     understood: str
@@ -161,22 +161,47 @@ class _Answer:
     total: int
     undated: int
     page: list  # [article_id, score, facets values]
-    days: list  # [(iso date, count)]: the dated matches
+    days: list  # [(date, count)]: the dated matches
     facets: dict  # facet name -> [(row id, count)]
+
+
+# Without conditions: the counts kept for the whole archive, and the first page through an index.
+_EVERYTHING = f"""
+SELECT
+    (SELECT json_agg(json_build_array(key, n)) FROM {COUNT} WHERE n <> 0),
+    (SELECT json_agg(json_build_array(article_id, 0.0, facets) ORDER BY {{order}}) FROM
+        (SELECT article_id, facets, sort_day, added FROM {DOCUMENT} ORDER BY {{order}} LIMIT %s OFFSET %s) p)
+"""
 
 
 def _run(cursor, plan: _Plan, limit: int, offset: int) -> _Answer:
     order = ORDERS[plan.sort]
-    sql = _SEARCH.format(score=plan.score.sql, document=DOCUMENT, where=plan.where.sql, order=order)
-    cursor.execute(sql, [*plan.score.params, *plan.where.params, limit, offset])
-    days, page, values = (found or [] for found in cursor.fetchone())
     facets = {spec.name: [] for spec in FACETS}
-    for value, count in values:
-        facet, row_id = facet_of(value)
-        facets[facet].append((row_id, count))
-    dated = [(day, count) for day, count in days if day is not None]
-    total = sum(count for _, count in days)
-    return _Answer(plan, total, total - sum(count for _, count in dated), page, dated, facets)
+    dated, undated = [], 0
+    if plan.where.sql == "TRUE":
+        cursor.execute(_EVERYTHING.format(order=order), [limit, offset])
+        counts, page = (found or [] for found in cursor.fetchone())
+        for key, count in counts:
+            if key >= 0:
+                facet, row_id = facet_of(key)
+                facets[facet].append((row_id, count))
+            elif key == UNDATED_KEY:
+                undated = count
+            else:
+                dated.append((date.fromordinal(day_of_key(key)), count))
+    else:
+        sql = _SEARCH.format(score=plan.score.sql, document=DOCUMENT, where=plan.where.sql, order=order)
+        cursor.execute(sql, [*plan.score.params, *plan.where.params, limit, offset])
+        days, page, values = (found or [] for found in cursor.fetchone())
+        for value, count in values:
+            facet, row_id = facet_of(value)
+            facets[facet].append((row_id, count))
+        for day, count in days:
+            if day is None:
+                undated = count
+            else:
+                dated.append((date.fromisoformat(day), count))
+    return _Answer(plan, undated + sum(count for _, count in dated), undated, page, dated, facets)
 
 
 def _attempt(req: SearchRequest, parsed: syntax.Query, budget: SearchBudget, run):
@@ -288,12 +313,11 @@ def _histogram(days: list, undated: int, date_from: date | None, date_to: date |
     by day when it lies in one month (dates.py)."""
     if not days:
         return DateHistogram("year", [], undated)
-    counted = [(date.fromisoformat(day), count) for day, count in days]
-    first = date_from or min(day for day, _ in counted)
-    last = date_to or max(day for day, _ in counted)
+    first = date_from or min(day for day, _ in days)
+    last = date_to or max(day for day, _ in days)
     level = dates.level_for(first, last)
     counts: dict[int, int] = {}
-    for day, count in counted:
+    for day, count in days:
         key = dates.key_of(level, day)
         counts[key] = counts.get(key, 0) + count
     return dates.histogram(level, counts, undated)

@@ -2,6 +2,8 @@
 
 search_pg_document  one row per indexed article: its words as a tsvector, its facets' row ids
 search_pg_word      every exact word indexed (the lexicon of fuzzy, wildcard and prefix terms)
+search_pg_count     how many articles carry each facet value and each date: the counts of a search
+                    without conditions (the first page), kept by triggers on search_pg_document
 search_pg_meta      the schema version; another version means "rebuild me"
 
 Text is analysed in Python (articles/search/analysis.py), never by PostgreSQL's parser or its
@@ -24,12 +26,23 @@ from django.db import connection
 
 from articles.facet_registry import NAMES as FACET_NAMES
 
-# 1: the first version.
-SCHEMA_VERSION = 1
+# 1: the first version. 2: search_pg_count.
+SCHEMA_VERSION = 2
 
 DOCUMENT = "search_pg_document"
 WORD = "search_pg_word"
 META = "search_pg_meta"
+COUNT = "search_pg_count"
+# search_pg_count's key of a day (negative, clear of the facet values) and of "undated".
+UNDATED_KEY = -1
+DAY_KEY = f"COALESCE(-10 - (published - DATE '0001-01-01' + 1), {UNDATED_KEY})"
+
+
+def day_of_key(key: int) -> int:
+    """The day ordinal of a search_pg_count day key (see DAY_KEY)."""
+    return -10 - key
+
+
 EXACT_MARK = "="  # an exact word's lexeme: "=tariffs"; a stem is plain: "tariff"
 
 
@@ -73,6 +86,7 @@ def tables_ddl(suffix: str = "") -> list[str]:
             key_terms text[] NOT NULL DEFAULT '{{}}'
         )""",
         f'CREATE TABLE {WORD}{suffix} (word text COLLATE "C" PRIMARY KEY)',
+        f"CREATE TABLE {COUNT}{suffix} (key bigint PRIMARY KEY, n bigint NOT NULL)",
     ]
 
 
@@ -102,7 +116,54 @@ def index_names(suffix: str = "") -> list[str]:
         f"{d}_published",
         f"{WORD}{suffix}_pkey",
         f"{WORD}{suffix}_trigrams",
+        f"{COUNT}{suffix}_pkey",
     ]
+
+
+def _counted(rows: str, sign: str) -> str:
+    return (
+        f"SELECT key, {sign}1 AS delta FROM (SELECT unnest(facets) AS key FROM {rows} "
+        f"UNION ALL SELECT {DAY_KEY} FROM {rows}) k"
+    )
+
+
+def _count_upsert(changes: str) -> str:
+    # In key order, so that two writers take the rows' locks in the same order; a key whose count
+    # does not change (an edited title) is not touched, so edits do not wait for an ingest's batch.
+    return (
+        f"INSERT INTO {COUNT} (key, n) SELECT key, sum(delta) FROM ({changes}) c GROUP BY key "
+        f"HAVING sum(delta) <> 0 ORDER BY key ON CONFLICT (key) DO UPDATE SET n = {COUNT}.n + EXCLUDED.n"
+    )
+
+
+def fill_counts(suffix: str = "") -> str:
+    counted = _counted(DOCUMENT + suffix, "")
+    return f"INSERT INTO {COUNT}{suffix} (key, n) SELECT key, count(*) FROM ({counted}) k GROUP BY key"
+
+
+def count_triggers_ddl() -> list[str]:
+    bodies = {
+        "insert": _count_upsert(_counted("added_rows", "")),
+        "delete": _count_upsert(_counted("removed_rows", "-")),
+        "update": _count_upsert(f"{_counted('added_rows', '')} UNION ALL {_counted('removed_rows', '-')}"),
+    }
+    tables = {
+        "insert": "NEW TABLE AS added_rows",
+        "delete": "OLD TABLE AS removed_rows",
+        "update": "NEW TABLE AS added_rows OLD TABLE AS removed_rows",
+    }
+    statements = []
+    for event, body in bodies.items():
+        statements += [
+            f"""CREATE OR REPLACE FUNCTION {COUNT}_{event}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                {body};
+                RETURN NULL;
+            END $$""",
+            f"""CREATE TRIGGER {COUNT}_{event} AFTER {event.upper()} ON {DOCUMENT}
+                REFERENCING {tables[event]} FOR EACH STATEMENT EXECUTE FUNCTION {COUNT}_{event}()""",
+        ]
+    return statements
 
 
 def triggers_ddl() -> list[str]:
@@ -115,7 +176,7 @@ def triggers_ddl() -> list[str]:
         END $$""",
         f"""CREATE OR REPLACE FUNCTION {DOCUMENT}_forget_all() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            TRUNCATE {DOCUMENT};
+            TRUNCATE {DOCUMENT}, {COUNT};
             RETURN NULL;
         END $$""",
         f"DROP TRIGGER IF EXISTS {DOCUMENT}_forget ON {articles}",
@@ -150,17 +211,17 @@ def stored_version(cursor) -> int | None:
 def create(cursor) -> None:
     """Every table, index and trigger (in the caller's transaction)."""
     cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for statement in [*tables_ddl(), *indexes_ddl(), *triggers_ddl(), *meta_ddl()]:
+    for statement in [*tables_ddl(), *indexes_ddl(), *triggers_ddl(), *count_triggers_ddl(), *meta_ddl()]:
         cursor.execute(statement)
 
 
 def swap_in(cursor, suffix: str) -> None:
     """Replace the live tables by the ones named with `suffix` (in the caller's transaction: other
     sessions see the old tables until it commits, then the new)."""
-    cursor.execute(f"DROP TABLE IF EXISTS {DOCUMENT}, {WORD}")
-    cursor.execute(f"ALTER TABLE {DOCUMENT}{suffix} RENAME TO {DOCUMENT}")
-    cursor.execute(f"ALTER TABLE {WORD}{suffix} RENAME TO {WORD}")
+    cursor.execute(f"DROP TABLE IF EXISTS {DOCUMENT}, {WORD}, {COUNT}")
+    for table in (DOCUMENT, WORD, COUNT):
+        cursor.execute(f"ALTER TABLE {table}{suffix} RENAME TO {table}")
     for new, old in zip(index_names(suffix), index_names(), strict=True):
         cursor.execute(f"ALTER INDEX {new} RENAME TO {old}")
-    for statement in [*triggers_ddl(), *meta_ddl()]:
+    for statement in [*triggers_ddl(), *count_triggers_ddl(), *meta_ddl()]:
         cursor.execute(statement)

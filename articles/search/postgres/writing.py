@@ -146,7 +146,7 @@ def rebuild(docs: Iterable[IndexDocument]) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK_KEY])
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        cursor.execute(f"DROP TABLE IF EXISTS {DOCUMENT}{NEXT}, {WORD}{NEXT}")
+        cursor.execute(f"DROP TABLE IF EXISTS {DOCUMENT}{NEXT}, {WORD}{NEXT}, {schema.COUNT}{NEXT}")
         for statement in schema.tables_ddl(NEXT):
             cursor.execute(statement)
         lexicon: set[str] = set()
@@ -162,6 +162,7 @@ def rebuild(docs: Iterable[IndexDocument]) -> int:
                     copy.write_row(values)
             count += len(rows)
         cursor.execute(f"INSERT INTO {WORD}{NEXT} (word) SELECT unnest(%s::text[])", [sorted(lexicon)])
+        cursor.execute(schema.fill_counts(NEXT))
         for statement in schema.indexes_ddl(NEXT):
             cursor.execute(statement)
         schema.swap_in(cursor, NEXT)
