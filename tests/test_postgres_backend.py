@@ -16,12 +16,13 @@ from django.db import connection
 
 from articles import indexing
 from articles.models import Article, Person, PersonLink
-from articles.search import backend
+from articles.search import backend, syntax
 from articles.search.analysis import EXACT, KEY_TERMS, STEMMED
 from articles.search.base import IndexBusy, IndexUnavailable
-from articles.search.postgres import documents, writing
+from articles.search.budget import SearchBudget, SearchTooSlow
+from articles.search.postgres import documents, query, writing
 from articles.search.postgres.backend import PostgresBackend
-from articles.search.postgres.schema import DOCUMENT, META
+from articles.search.postgres.schema import COUNT, DOCUMENT, META
 from articles.search.types import SearchRequest
 from bench.reuters import iter_reuters
 
@@ -259,3 +260,42 @@ def test_the_counts_kept_for_the_whole_archive_follow_every_change(postgres):
     store("Oats", "Oats.", date(2025, 8, 3))
     same()
     assert answer("")[0] == 2  # rye (rebuilt from the database) and oats
+
+
+@on_postgresql
+def test_a_statement_past_the_time_budget_is_cancelled_and_the_plain_words_searched(postgres, monkeypatch):
+    store("Rye", "Rye harvest.")
+    with pytest.raises(SearchTooSlow):
+        query._attempt(
+            SearchRequest(),
+            syntax.parse("rye"),
+            SearchBudget(seconds=0.2),
+            lambda c, p: c.execute("SELECT pg_sleep(5)"),
+        )
+    run, calls = query._run, []
+
+    def slow_first(cursor, plan, limit, offset):  # the first statement outlives the budget
+        calls.append(plan)
+        if len(calls) == 1:
+            cursor.execute("SELECT pg_sleep(5)")
+        return run(cursor, plan, limit, offset)
+
+    monkeypatch.setattr(query, "_run", slow_first)
+    monkeypatch.setattr(SearchBudget, "seconds", 0.5)
+    result = backend().search(SearchRequest(q="rye*"))
+    assert (
+        "took longer than 0.2 s (finding the matches), so only its plain words were searched" in result.error
+    )
+    assert result.total == 1 and len(calls) == 2
+
+
+@on_postgresql
+def test_counts_that_disagree_with_the_documents_are_reported_as_damage(postgres):
+    store("Rye", "Rye.")
+    assert postgres.verify() == 1
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {COUNT} SET n = n + 1 WHERE key < 0")
+    with pytest.raises(IndexUnavailable, match="kept counts"):
+        postgres.verify()
+    with pytest.raises(CommandError, match="rebuild_index"):
+        call_command("check_index")

@@ -444,7 +444,7 @@ COMMON_FROM = 1_000  # a key word in this many articles is counted no further: i
 def more_like_this(article_id: int, limit: int = 5) -> list[int]:
     """Articles sharing the rarest key words of this one (those in at least one other article),
     best first by ts_rank over them."""
-    with connection.cursor() as cursor:
+    with _limits(float("inf")) as cursor:
         cursor.execute(f"SELECT key_terms FROM {DOCUMENT} WHERE article_id = %s", [int(article_id)])
         found = cursor.fetchone()
         if not found or not found[0]:
