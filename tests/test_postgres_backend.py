@@ -283,9 +283,7 @@ def test_a_statement_past_the_time_budget_is_cancelled_and_the_plain_words_searc
     monkeypatch.setattr(query, "_run", slow_first)
     monkeypatch.setattr(SearchBudget, "seconds", 0.5)
     result = backend().search(SearchRequest(q="rye*"))
-    assert (
-        "took longer than 0.2 s (finding the matches), so only its plain words were searched" in result.error
-    )
+    assert "took longer than 0.5 s (finding the matches), so only its plain words" in result.error
     assert result.total == 1 and len(calls) == 2
 
 
