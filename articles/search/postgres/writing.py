@@ -26,6 +26,7 @@ LOCK_POLL_SECONDS = 0.05
 # Documents a bulk session holds before a checkpoint writes them in one transaction.
 CHECKPOINT_EVERY = 2_000
 WRITE_BATCH = 500  # rows per INSERT statement
+REBUILD_MEMORY = "256MB"  # maintenance_work_mem of a rebuild's transaction
 
 _UPSERT = (
     f"INSERT INTO {DOCUMENT} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
@@ -145,6 +146,8 @@ def rebuild(docs: Iterable[IndexDocument]) -> int:
     count = 0
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK_KEY])
+        # The GIN indexes are built once the rows are in: with room enough, in one pass.
+        cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [REBUILD_MEMORY])
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         cursor.execute(f"DROP TABLE IF EXISTS {DOCUMENT}{NEXT}, {WORD}{NEXT}, {schema.COUNT}{NEXT}")
         for statement in schema.tables_ddl(NEXT):
