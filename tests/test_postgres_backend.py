@@ -297,3 +297,19 @@ def test_counts_that_disagree_with_the_documents_are_reported_as_damage(postgres
         postgres.verify()
     with pytest.raises(CommandError, match="rebuild_index"):
         call_command("check_index")
+
+
+@on_postgresql
+def test_relevance_ranks_the_newest_matches_first_and_lists_the_rest_newest_first(postgres, monkeypatch):
+    monkeypatch.setattr(query, "RANKED", 3)
+    articles = [
+        store(f"Bulletin {n}", "barley " * (1 + n % 3) + "report", date(2025, 8, 1 + n)) for n in range(7)
+    ]
+    result = backend().search(SearchRequest(q="barley", page_size=4))
+    every = list(backend().iter_ids(SearchRequest(q="barley")))
+    newest = [a.pk for a in reversed(articles)]
+    assert sorted(every[:3]) == sorted(newest[:3]) and every[3:] == newest[3:]
+    scores = [hit.score for hit in result.hits]
+    assert scores[:3] == sorted(scores[:3], reverse=True) and min(scores[:3]) > 0 and scores[3] == 0
+    second = backend().search(SearchRequest(q="barley", page=2, page_size=4))
+    assert [h.id for h in result.hits + second.hits] == every
