@@ -42,8 +42,8 @@ logger = logging.getLogger(__name__)
 RANK_WEIGHTS = "{0.5,0.5,0.5,1.0}"
 RANK_NORMALISATION = 1  # divided by 1 + the log of the document's length
 # Matches ranked by relevance: the newest RANKED of them, ahead of the others (newest first).
-# Ranking reads each match's terms, and a word in a fifth of the archive's 200,000 articles would
-# cost a second to rank in full; among the newest 3,000 the best come first at a bounded cost.
+# Ranking reads each match's terms (out of line when long); a word in a third of 200,000 articles
+# cost 900 ms to rank in full, and among the newest 3,000 the best come first at a bounded cost.
 RANKED = 3_000
 ORDERS = {
     "relevance": "ranked DESC, score DESC, sort_day DESC NULLS LAST, article_id DESC",

@@ -26,7 +26,7 @@ from django.db import connection
 
 from articles.facet_registry import NAMES as FACET_NAMES
 
-# 1: the first version. 2: search_pg_count. 3: terms out of the row.
+# 1: the first version. 2: search_pg_count. 3: facets always in the row.
 SCHEMA_VERSION = 3
 
 DOCUMENT = "search_pg_document"
@@ -85,9 +85,9 @@ def tables_ddl(suffix: str = "") -> list[str]:
             terms tsvector NOT NULL,
             key_terms text[] NOT NULL DEFAULT '{{}}'
         )""",
-        # Rows of about 100 bytes, the terms and key terms kept out of line (TOAST): a search reads
-        # the row of every match (facets, dates) but the terms of the few it ranks.
-        f"ALTER TABLE {DOCUMENT}{suffix} SET (toast_tuple_target = 128)",
+        # A search reads the facets of every match: they stay in the row, whereas terms too long for
+        # it are stored out of line (they are read only for the matches ranked).
+        f"ALTER TABLE {DOCUMENT}{suffix} ALTER COLUMN facets SET STORAGE MAIN",
         f'CREATE TABLE {WORD}{suffix} (word text COLLATE "C" PRIMARY KEY)',
         f"CREATE TABLE {COUNT}{suffix} (key bigint PRIMARY KEY, n bigint NOT NULL)",
     ]
