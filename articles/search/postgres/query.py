@@ -421,7 +421,9 @@ def _suggestion(req: SearchRequest, parsed: syntax.Query, total: int) -> str:
         if not node.text.isalpha() or len(node.text) < 3:
             continue
         word = fold_word(node.text.lower())
-        with connection.cursor() as cursor:
+        # With the search settings: a count capped by LIMIT would otherwise read the table row by
+        # row, expecting a rare word early (Reuters, 0 hits for "dbcg": 1.2 s instead of 5 ms).
+        with _limits(float("inf")) as cursor:
             frequency = _frequency(cursor, lexeme(EXACT_MARK + word), RARE_WORD)
             if frequency >= RARE_WORD or (frequency and total):
                 continue
