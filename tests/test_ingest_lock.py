@@ -38,7 +38,8 @@ def test_on_postgresql_the_lock_is_an_advisory_lock_on_a_connection_of_its_own()
     with ingest_lock(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT l.pid <> pg_backend_pid(), a.application_name FROM pg_locks l "
-            "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.objid = %s",
+            "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.objid = %s "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [ADVISORY_KEY],
         )
         ((other_connection, application_name),) = cursor.fetchall()
