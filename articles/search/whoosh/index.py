@@ -29,7 +29,7 @@ from articles.search.analysis import KEY_TERMS
 from articles.search.base import IndexBusy, IndexUnavailable
 from articles.search.types import IndexDocument
 
-from . import merging
+from . import facets, merging
 from .parallel import ParallelWriter
 from .schema import SCHEMA_VERSION, build_schema
 
@@ -327,6 +327,18 @@ def bulk_writer(*, timeout: float | None = None, procs: int = 1):
     except BaseException:
         _cancel(bulk.writer)
         raise
+    publish_tables()
+
+
+def publish_tables() -> None:
+    """Write the search tables of the live index version beside it (facets.py), so that the first
+    search after a large commit maps them instead of building them. Best effort: a search builds
+    them otherwise."""
+    try:
+        with searcher() as s:
+            facets.publish(s)
+    except Exception:
+        logger.warning("The search tables of the new index version were not written.", exc_info=True)
 
 
 def remove(ids: Iterable[int], *, timeout: float | None = None) -> int:
@@ -372,6 +384,7 @@ def rebuild(docs: Iterable[IndexDocument], *, procs: int = 1, timeout: float | N
         if old_writer is not None:
             old_writer.cancel()
     _remove_old_generations(keep={gen, old})
+    publish_tables()
     return count
 
 
