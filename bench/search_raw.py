@@ -32,13 +32,13 @@ DEFAULT_INDEX = Path("/tmp/archive-bench-index")
 FILTER_TOPIC = "earn"  # the corpus's most frequent topic
 
 
-def setup_django(index_dir: Path) -> None:
+def setup_django(index_dir: Path, data_dir: Path | None = None) -> None:
     """Django with the index in `index_dir` and the database beside it (the index names people,
-    topics and sources by their database ids)."""
+    topics and sources by their database ids), or in `data_dir` when given."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ["ARCHIVE_INDEX_DIR"] = str(index_dir)
-    os.environ["ARCHIVE_DATA_DIR"] = str(index_dir.parent / f"{index_dir.name}-data")
+    os.environ["ARCHIVE_DATA_DIR"] = str(data_dir or index_dir.parent / f"{index_dir.name}-data")
     import django
 
     django.setup()
@@ -187,15 +187,25 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the index even if it is current")
     parser.add_argument("--procs", type=int, default=1, help="indexing processes for --rebuild")
     parser.add_argument("--queries", type=int, default=200, help="how many queries to time")
+    parser.add_argument(
+        "--archive",
+        type=Path,
+        default=None,
+        help="time the index of this existing archive (an ARCHIVE_DATA_DIR, e.g. after an ingest) "
+        "instead of building one",
+    )
     args = parser.parse_args()
-    setup_django(args.index)
+    if args.archive:
+        setup_django(args.archive / "index", args.archive)
+    else:
+        setup_django(args.index)
 
     from articles.search.whoosh import index
     from articles.search.whoosh.facets import tables_for
 
-    built = build_index(args.corpus, args.rebuild, args.procs)
+    built = 0.0 if args.archive else build_index(args.corpus, args.rebuild, args.procs)
     print(
-        f"index: {index.doc_count()} documents in {args.index}"
+        f"index: {index.doc_count()} documents in {index.segment_count()} segment(s) in {index.index_root()}"
         + (f", built in {built:.1f} s" if built else "")
     )
     queries = sample_queries(args.corpus, args.queries)

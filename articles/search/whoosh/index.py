@@ -306,9 +306,9 @@ class BulkWriter:
         return sum(1 for doc in docs if self.writer.update_document(**document_fields(doc)) is None)
 
     def checkpoint(self) -> None:
-        """Commit what was added so far as a new segment, merging a full tier within
-        merging.INGEST_MERGE_MAX_DOCS (so merging keeps pace with the run and no commit merges
-        the whole index), and go on with a fresh writer."""
+        """Commit what was added so far as a new segment, merging a full tier of small segments
+        within merging.INGEST_MERGE_MAX_DOCS (never the run's own large ones: see merging.py),
+        and go on with a fresh writer."""
         self.writer.commit(mergetype=merging.tiered(merging.INGEST_MERGE_MAX_DOCS))
         self.writer = self._acquire()
 
