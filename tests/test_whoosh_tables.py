@@ -112,3 +112,9 @@ def test_a_table_file_is_read_whole_by_another_process(tmp_path):
     assert child.exitcode == 0
     assert queue.get() == ([0, 1, 2, 3, 4], (0,), {"a": 1})
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_an_empty_index_has_tables_too():
+    result = search(SearchRequest(q="ship*"))
+    assert result.total == 0
+    assert live_tables_path().is_file()

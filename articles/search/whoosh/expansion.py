@@ -65,7 +65,8 @@ class WordsQuery(wq.Query):
 
     def matcher(self, searcher, context=None):
         reader = searcher.reader()
-        segment = reader.segment().segment_id() if reader.is_atomic() and self.presence else None
+        leaf = reader.segment() if reader.is_atomic() and self.presence else None
+        segment = leaf.segment_id() if leaf is not None else None
         held = {f: self.presence.present(segment, f, self.words) for f in self.fields} if segment else None
         terms = [
             wq.Term(f, w, boost=self.boost)
@@ -123,7 +124,8 @@ class Lexicon:
     @staticmethod
     def arrays(reader) -> tuple[dict[str, np.ndarray], list[str]]:
         """The lexicon's arrays for an index reader, and its segments in bit order."""
-        leaves = [leaf for leaf, _ in reader.leaf_readers()]
+        # An empty index's only reader has no segment (and no words).
+        leaves = [leaf for leaf, _ in reader.leaf_readers() if leaf.segment() is not None]
         tracked = len(leaves) * len(EXACT_FIELDS) <= _PRESENCE_BITS
         bits: dict[str, int] = {}
         for i, leaf in enumerate(leaves):
