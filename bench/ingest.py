@@ -21,6 +21,7 @@ instead ingests the corpus replicated ten times (bench/corpus10x.py: about 198,0
 """
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -133,9 +134,14 @@ def tree_memory(root: int) -> tuple[int, int]:
     return rss, pss
 
 
-def timed_ingest(path: Path) -> tuple[float, PeakMemory, str]:
-    """Seconds, peak memory and summary line of `manage.py ingest path` into a fresh archive."""
-    with tempfile.TemporaryDirectory() as data:
+def timed_ingest(path: Path, keep: Path | None = None) -> tuple[float, PeakMemory, str]:
+    """Seconds, peak memory and summary line of `manage.py ingest path` into a fresh archive (in
+    the empty or new directory `keep`, left there, when given)."""
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        if any(keep.iterdir()):
+            sys.exit(f"{keep} is not empty: --keep wants a new directory.")
+    with contextlib.nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory() as data:
         env = {**os.environ, "ARCHIVE_DATA_DIR": data, "DATABASE_URL": f"sqlite:///{data}/archive.sqlite3"}
         manage = [sys.executable, str(REPO / "manage.py")]
         subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
@@ -161,11 +167,18 @@ def main():
         help="Instead, ingest the corpus replicated this many times as one JSON Lines file "
         "(bench/corpus10x.py).",
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="With --copies: ingest into this new directory and leave the archive there (for "
+        "bench/search_raw.py --archive).",
+    )
     args = parser.parse_args()
     if not (args.corpus / "reut2-000.sgm").is_file():
         sys.exit(f"The Reuters-21578 corpus is not at {args.corpus}; pass --corpus.")
     if args.copies:
-        scale(args.corpus, args.copies)
+        scale(args.corpus, args.copies, args.keep)
         return
 
     articles = convert(args.corpus, args.limit)
@@ -187,11 +200,11 @@ def main():
         )
 
 
-def scale(corpus: Path, copies: int) -> None:
+def scale(corpus: Path, copies: int, keep: Path | None = None) -> None:
     """One `manage.py ingest` of the corpus replicated `copies` times as one JSON Lines file."""
     path, n = build(corpus, copies)
     print(f"{n:,} articles, {path.stat().st_size / 1e6:.0f} MB of JSON Lines: {path}")
-    seconds, memory, summary = timed_ingest(path)
+    seconds, memory, summary = timed_ingest(path, keep)
     print(
         f"{'ingest, one JSON Lines file':32} {n / seconds:8.1f} articles/s {seconds:8.1f} s   "
         f"peak memory {memory.peak_rss / 2**20:4.0f} MB RSS, {memory.peak_pss / 2**20:4.0f} MB PSS"

@@ -12,6 +12,12 @@ then both filtered by a topic (Whoosh filter query against the numpy mask), and 
 newest first. Prints median and p95 of each. The index lives outside the repository: the corpus
 is research-only.
 
+    .venv/bin/python bench/search_raw.py --archive DATA_DIR [--gunicorn 4]
+
+times the index of an existing archive instead (an ARCHIVE_DATA_DIR with its SQLite database, e.g.
+after `manage.py ingest`); with --gunicorn N, through /api/search of gunicorn with N workers,
+printing the memory (RSS and PSS) of each worker and of all of them.
+
 bench/search.py (the whole page) imports build_index, sample_queries, time_raw, time_search.
 """
 
@@ -19,10 +25,16 @@ import argparse
 import os
 import random
 import re
+import socket
 import statistics
+import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,13 +44,13 @@ DEFAULT_INDEX = Path("/tmp/archive-bench-index")
 FILTER_TOPIC = "earn"  # the corpus's most frequent topic
 
 
-def setup_django(index_dir: Path) -> None:
+def setup_django(index_dir: Path, data_dir: Path | None = None) -> None:
     """Django with the index in `index_dir` and the database beside it (the index names people,
-    topics and sources by their database ids)."""
+    topics and sources by their database ids), or in `data_dir` when given."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ["ARCHIVE_INDEX_DIR"] = str(index_dir)
-    os.environ["ARCHIVE_DATA_DIR"] = str(index_dir.parent / f"{index_dir.name}-data")
+    os.environ["ARCHIVE_DATA_DIR"] = str(data_dir or index_dir.parent / f"{index_dir.name}-data")
     import django
 
     django.setup()
@@ -180,6 +192,85 @@ def time_search(queries: list[str], **filters) -> list[float]:
     return timings
 
 
+GUNICORN_PORT = 8150  # this benchmark's port
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in bytes; PSS splits the pages it shares (the memory-mapped
+    tables, the page cache of the index) between the processes mapping them."""
+    found = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("Rss", "Pss"):
+            found[key] = int(rest.split()[0]) * 1024
+    return found["Rss"], found["Pss"]
+
+
+def _wait_for_port(port: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"gunicorn did not listen on {port}")
+
+
+def gunicorn_run(archive: Path, workers: int, queries: list[str]) -> None:
+    """Serve `archive` with gunicorn and `workers` sync workers; every worker answers queries (all
+    at once, `workers` at a time), then the queries are timed one after another through
+    /api/search; prints the latencies and the memory of each worker and of all together."""
+    env = {
+        **os.environ,
+        "ARCHIVE_DATA_DIR": str(archive),
+        "ARCHIVE_INDEX_DIR": str(archive / "index"),
+        "DATABASE_URL": f"sqlite:///{archive / 'archive.sqlite3'}",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only"),
+        "SECURE_SSL_REDIRECT": "false",
+        "GUNICORN_BIND": f"127.0.0.1:{GUNICORN_PORT}",
+        "GUNICORN_WORKERS": str(workers),
+    }
+    command = [sys.executable, "-m", "gunicorn", "-c", str(REPO / "archive/gunicorn.conf.py"), "archive.wsgi"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    server = subprocess.Popen(command, env=env, cwd=REPO, **quiet)
+    try:
+        _wait_for_port(GUNICORN_PORT, 60)
+
+        failed = []
+
+        def get(q: str) -> float:
+            url = f"http://127.0.0.1:{GUNICORN_PORT}/api/search?" + urllib.parse.urlencode({"q": q})
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(url, timeout=60) as response:
+                    response.read()
+            except urllib.error.HTTPError as error:
+                failed.append(f"{q!r}: {error.code}")
+            return time.perf_counter() - started
+
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(get, queries))  # every worker opens the index and its tables
+        timings = sorted(get(q) for q in queries)
+        median, p95 = _ms(timings)
+        print(
+            f"/api/search, {workers} worker(s): median {median:.1f} ms   p95 {p95:.1f} ms   "
+            f"slowest {timings[-1] * 1000:.1f} ms   ({len(timings)} queries)"
+            + (f"; failed: {', '.join(failed)}" if failed else "")
+        )
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        sizes = [_memory(int(pid)) for pid in children]
+        for pid, (rss, pss) in zip(children, sizes, strict=True):
+            print(f"  worker {pid}: {rss / 2**20:6.0f} MB RSS {pss / 2**20:6.0f} MB PSS")
+        master = _memory(server.pid)
+        print(
+            f"  {len(sizes)} workers together: {sum(r for r, _ in sizes) / 2**20:.0f} MB RSS, "
+            f"{sum(p for _, p in sizes) / 2**20:.0f} MB PSS (and the master: {master[1] / 2**20:.0f} MB PSS)"
+        )
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the reut2-*.sgm directory")
@@ -187,15 +278,38 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the index even if it is current")
     parser.add_argument("--procs", type=int, default=1, help="indexing processes for --rebuild")
     parser.add_argument("--queries", type=int, default=200, help="how many queries to time")
+    parser.add_argument(
+        "--archive",
+        type=Path,
+        default=None,
+        help="time the index of this existing archive (an ARCHIVE_DATA_DIR, e.g. after an ingest) "
+        "instead of building one",
+    )
+    parser.add_argument(
+        "--gunicorn",
+        type=int,
+        default=0,
+        metavar="WORKERS",
+        help="with --archive: serve it with gunicorn and this many workers, time the queries "
+        f"through /api/search (port {GUNICORN_PORT}) and print each worker's memory",
+    )
     args = parser.parse_args()
-    setup_django(args.index)
+    if args.gunicorn:
+        if not args.archive:
+            parser.error("--gunicorn needs --archive")
+        gunicorn_run(args.archive, args.gunicorn, sample_queries(args.corpus, args.queries))
+        return
+    if args.archive:
+        setup_django(args.archive / "index", args.archive)
+    else:
+        setup_django(args.index)
 
     from articles.search.whoosh import index
     from articles.search.whoosh.facets import tables_for
 
-    built = build_index(args.corpus, args.rebuild, args.procs)
+    built = 0.0 if args.archive else build_index(args.corpus, args.rebuild, args.procs)
     print(
-        f"index: {index.doc_count()} documents in {args.index}"
+        f"index: {index.doc_count()} documents in {index.segment_count()} segment(s) in {index.index_root()}"
         + (f", built in {built:.1f} s" if built else "")
     )
     queries = sample_queries(args.corpus, args.queries)

@@ -1,13 +1,19 @@
 """Facet tables: numpy arrays keyed by document number, built once per index version.
 
 Whoosh's `groupedby` rebuilds a per-document table from the postings on every search (10x the cost
-of the search itself). Here the tables are built once when a searcher sees a new index version and
-shared by every thread; filtering is a boolean mask and counting is a `bincount` over the matching
-document numbers.
+of the search itself). Here the tables are built once per index version, by the first process to
+need them (or the ingest's writer when it ends), and written to a file beside the index
+(tables-<generation>.npt, tablefile.py) that every process then memory-maps: gunicorn workers share
+one copy in the page cache instead of holding one each. Filtering is a boolean mask and counting
+is a `bincount` over the matching document numbers.
 """
 
+import contextlib
+import fcntl
+import logging
 import threading
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
@@ -15,8 +21,11 @@ from articles.search import dates
 from articles.search.dates import UNDATED
 from articles.search.types import DateHistogram
 
+from . import tablefile
 from .expansion import Lexicon
 from .schema import FACET_FIELDS
+
+logger = logging.getLogger(__name__)
 
 # Column value Whoosh returns for a document without a date.
 _MISSING_DATE = 2**64 - 1
@@ -27,8 +36,16 @@ class FacetField:
     """One multi-valued facet as (document, value) pairs; the values are row ids (see
     articles/facet_registry.py), named by search/names.py."""
 
-    def __init__(self, reader, fieldname: str, doc_count: int):
+    def __init__(self, arrays: dict[str, np.ndarray], doc_count: int):
         self.doc_count = doc_count
+        self.value_ids = arrays["value_ids"]  # position -> row id
+        self.entry_doc, self.entry_value = arrays["entry_doc"], arrays["entry_value"]
+        # The same pairs grouped by document, for reading the values of a page of hits.
+        self._doc_values, self._doc_starts = arrays["doc_values"], arrays["doc_starts"]
+        self._position = {int(v): i for i, v in enumerate(self.value_ids.tolist())}
+
+    @staticmethod
+    def arrays(reader, fieldname: str, doc_count: int) -> dict[str, np.ndarray]:
         value_ids, docs, values = [], [], []
         for position, term in enumerate(reader.lexicon(fieldname)):
             try:
@@ -38,14 +55,16 @@ class FacetField:
             postings = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int32)
             docs.append(postings)
             values.append(np.full(len(postings), position, dtype=np.int32))
-        self.value_ids = np.array(value_ids, dtype=np.int64)  # position -> row id
-        self.entry_doc = np.concatenate(docs) if docs else np.zeros(0, np.int32)
-        self.entry_value = np.concatenate(values) if values else np.zeros(0, np.int32)
-        self._position = {int(v): i for i, v in enumerate(value_ids)}
-        # The same pairs grouped by document, for reading the values of a page of hits.
-        by_doc = np.argsort(self.entry_doc, kind="stable")
-        self._doc_values = self.entry_value[by_doc]
-        self._doc_starts = np.searchsorted(self.entry_doc[by_doc], np.arange(doc_count + 1))
+        entry_doc = np.concatenate(docs) if docs else np.zeros(0, np.int32)
+        entry_value = np.concatenate(values) if values else np.zeros(0, np.int32)
+        by_doc = np.argsort(entry_doc, kind="stable")
+        return {
+            "value_ids": np.array(value_ids, dtype=np.int64),
+            "entry_doc": entry_doc,
+            "entry_value": entry_value,
+            "doc_values": entry_value[by_doc],
+            "doc_starts": np.searchsorted(entry_doc[by_doc], np.arange(doc_count + 1)),
+        }
 
     def ids_of(self, docnum: int) -> list[int]:
         """The row ids one document carries."""
@@ -74,30 +93,52 @@ class FacetField:
 
 
 class FacetTables:
-    """Per-document arrays for one reader: live flag, article id, date (ordinal or UNDATED), when it
-    was added (seconds since the epoch, 0 when unknown), facets, and the words of the lexicon."""
+    """Per-document arrays for one index version: live flag, article id, date (ordinal or
+    UNDATED), when it was added (seconds since the epoch, 0 when unknown), facets, and the words of
+    the lexicon. Built from a reader by `arrays()`, read from those arrays (memory-mapped from the
+    tables file, or in memory when it could not be written)."""
 
-    def __init__(self, reader):
+    def __init__(self, arrays: dict[str, np.ndarray], meta: dict):
+        self.doc_count = n = meta["doc_count"]
+        self.live, self.ids, self.days = arrays["live"], arrays["ids"], arrays["days"]
+        self.years, self.months, self.added = arrays["years"], arrays["months"], arrays["added"]
+        self.fields = {name: FacetField(_prefixed(arrays, f"facet.{name}."), n) for name in FACET_FIELDS}
+        lexicon = _prefixed(arrays, "lexicon.")
+        self.lexicon = Lexicon(lexicon["text"], lexicon["starts"], lexicon["presence"], meta["segments"])
+
+    @staticmethod
+    def arrays(reader) -> tuple[dict[str, np.ndarray], dict]:
+        """The tables of an index reader, as named arrays and JSON-ready meta."""
         n = reader.doc_count_all()
-        self.doc_count = n
-        self.live = np.zeros(n, dtype=bool)
-        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        self.ids = np.array([int(v) if v else -1 for v in _column(reader, "id", b"")], dtype=np.int64)
+        live = np.zeros(n, dtype=bool)
+        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        ids = np.array([int(v) if v else -1 for v in _column(reader, "id", b"")], dtype=np.int64)
         raw = np.fromiter(_column(reader, "date", _MISSING_DATE), dtype=np.uint64, count=n)
         dated = raw != _MISSING_DATE
-        self.days = np.full(n, UNDATED, dtype=np.int64)
+        days = np.full(n, UNDATED, dtype=np.int64)
         # Whoosh stores microseconds since 0001-01-01, the day before ordinal 1.
-        self.days[dated] = (raw[dated] // _MICROSECONDS_PER_DAY).astype(np.int64) + 1
-        self.years = np.zeros(n, dtype=np.int64)
-        self.months = np.zeros(n, dtype=np.int64)  # year * 12 + month - 1
-        unique_days, inverse = np.unique(self.days[dated], return_inverse=True)
+        days[dated] = (raw[dated] // _MICROSECONDS_PER_DAY).astype(np.int64) + 1
+        years = np.zeros(n, dtype=np.int64)
+        months = np.zeros(n, dtype=np.int64)  # year * 12 + month - 1
+        unique_days, inverse = np.unique(days[dated], return_inverse=True)
         calendar = [date.fromordinal(int(day)) for day in unique_days]
-        self.years[dated] = np.array([d.year for d in calendar], dtype=np.int64)[inverse]
-        self.months[dated] = np.array([d.year * 12 + d.month - 1 for d in calendar], dtype=np.int64)[inverse]
+        years[dated] = np.array([d.year for d in calendar], dtype=np.int64)[inverse]
+        months[dated] = np.array([d.year * 12 + d.month - 1 for d in calendar], dtype=np.int64)[inverse]
         added = np.fromiter(_column(reader, "added", 0), dtype=np.uint64, count=n)
-        self.added = np.where(added >= 2**63, 0, added).astype(np.int64)  # Whoosh's "missing" is the top
-        self.fields = {name: FacetField(reader, fieldname, n) for name, fieldname in FACET_FIELDS.items()}
-        self.lexicon = Lexicon(reader)
+        arrays = {
+            "live": live,
+            "ids": ids,
+            "days": days,
+            "years": years,
+            "months": months,
+            "added": np.where(added >= 2**63, 0, added).astype(np.int64),  # Whoosh's "missing" is the top
+        }
+        for name, fieldname in FACET_FIELDS.items():
+            for key, array in FacetField.arrays(reader, fieldname, n).items():
+                arrays[f"facet.{name}.{key}"] = array
+        lexicon, segments = Lexicon.arrays(reader)
+        arrays.update({f"lexicon.{key}": array for key, array in lexicon.items()})
+        return arrays, {"doc_count": n, "segments": segments}
 
     def date_mask(self, date_from: date | None, date_to: date | None, undated: bool) -> np.ndarray | None:
         """Documents dated within [date_from, date_to]; with `undated`, undated documents too (alone,
@@ -140,13 +181,28 @@ def _column(reader, fieldname: str, missing):
             yield from [missing] * leaf.doc_count_all()
 
 
+def _prefixed(arrays: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    return {name[len(prefix) :]: array for name, array in arrays.items() if name.startswith(prefix)}
+
+
+TABLES_PATTERN = "tables-*.npt"
+_TABLES_LOCK_FILE = ".tables.lock"  # Whoosh's own cleaning leaves names starting with a dot alone
+# Table files of older index versions kept for readers that opened those versions just before.
+_OLD_TABLES_KEPT = 2
+
 _tables: dict = {}
 _tables_lock = threading.Lock()
 _TABLES_KEPT = 4
 
 
+def tables_path(folder: Path, generation: int) -> Path:
+    """The tables file of one version of the index in `folder` (its table of contents' generation)."""
+    return folder / f"tables-{generation}.npt"
+
+
 def tables_for(searcher) -> FacetTables:
-    """The tables of this searcher's index version, built on first use and shared by threads."""
+    """The tables of this searcher's index version, shared by the threads of this process and,
+    through the memory-mapped tables file, by every process reading that version."""
     reader = searcher.reader()
     key = (searcher._ix.storage.folder, reader.generation())
     tables = _tables.get(key)
@@ -154,8 +210,56 @@ def tables_for(searcher) -> FacetTables:
         with _tables_lock:
             tables = _tables.get(key)
             if tables is None:
-                tables = FacetTables(reader)
+                tables = FacetTables(*_load_or_build(Path(key[0]), key[1], reader))
                 if len(_tables) >= _TABLES_KEPT:
                     _tables.pop(next(iter(_tables)))
                 _tables[key] = tables
     return tables
+
+
+def _load_or_build(folder: Path, generation: int, reader) -> tuple[dict[str, np.ndarray], dict]:
+    """The tables file's arrays, memory-mapped; the first process to need them writes it, while
+    the others wait for it on a lock. Where it cannot be written (a full disk, a read-only index),
+    the tables stay in this process's memory."""
+    path = tables_path(folder, generation)
+    with contextlib.suppress(FileNotFoundError, tablefile.TableFileDamaged):
+        return tablefile.load(path)
+    try:
+        with _file_lock(folder / _TABLES_LOCK_FILE):
+            with contextlib.suppress(FileNotFoundError, tablefile.TableFileDamaged):
+                return tablefile.load(path)
+            arrays, meta = FacetTables.arrays(reader)
+            tablefile.write(path, arrays, meta)
+            _remove_old_tables(folder, generation)
+        return tablefile.load(path)
+    except OSError as error:
+        logger.warning("The search tables could not be written beside the index (%s); kept in memory.", error)
+        return FacetTables.arrays(reader)
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path):
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _remove_old_tables(folder: Path, generation: int) -> None:
+    """Delete the tables files of index versions before the last few; a process still mapping one
+    keeps its pages until it lets go."""
+    older = sorted(
+        (int(number), path)
+        for path in folder.glob(TABLES_PATTERN)
+        if (number := path.stem.removeprefix("tables-")).isdigit() and int(number) < generation
+    )
+    for _, path in older[: max(len(older) - _OLD_TABLES_KEPT, 0)]:
+        path.unlink(missing_ok=True)
+
+
+def publish(searcher) -> None:
+    """Write the tables file of this searcher's index version now (the writer, after a large
+    commit), so that the first search after it does not wait for it."""
+    tables_for(searcher)

@@ -29,7 +29,7 @@ from articles.search.analysis import KEY_TERMS
 from articles.search.base import IndexBusy, IndexUnavailable
 from articles.search.types import IndexDocument
 
-from . import merging
+from . import facets, merging
 from .parallel import ParallelWriter
 from .schema import SCHEMA_VERSION, build_schema
 
@@ -306,9 +306,9 @@ class BulkWriter:
         return sum(1 for doc in docs if self.writer.update_document(**document_fields(doc)) is None)
 
     def checkpoint(self) -> None:
-        """Commit what was added so far as a new segment, merging a full tier within
-        merging.INGEST_MERGE_MAX_DOCS (so merging keeps pace with the run and no commit merges
-        the whole index), and go on with a fresh writer."""
+        """Commit what was added so far as a new segment, merging a full tier of small segments
+        within merging.INGEST_MERGE_MAX_DOCS (never the run's own large ones: see merging.py),
+        and go on with a fresh writer."""
         self.writer.commit(mergetype=merging.tiered(merging.INGEST_MERGE_MAX_DOCS))
         self.writer = self._acquire()
 
@@ -327,6 +327,18 @@ def bulk_writer(*, timeout: float | None = None, procs: int = 1):
     except BaseException:
         _cancel(bulk.writer)
         raise
+    publish_tables()
+
+
+def publish_tables() -> None:
+    """Write the search tables of the live index version beside it (facets.py), so that the first
+    search after a large commit maps them instead of building them. Best effort: a search builds
+    them otherwise."""
+    try:
+        with searcher() as s:
+            facets.publish(s)
+    except Exception:
+        logger.warning("The search tables of the new index version were not written.", exc_info=True)
 
 
 def remove(ids: Iterable[int], *, timeout: float | None = None) -> int:
@@ -372,6 +384,7 @@ def rebuild(docs: Iterable[IndexDocument], *, procs: int = 1, timeout: float | N
         if old_writer is not None:
             old_writer.cancel()
     _remove_old_generations(keep={gen, old})
+    publish_tables()
     return count
 
 

@@ -5,10 +5,16 @@ time proportional to their size. Whoosh's own policy (MERGE_SMALL) may decide, o
 commit, to merge the whole index, which would hold a curator's save for minutes on a large
 archive. Here segments are grouped by size tier (1-9 documents, 10-99, 100-999, ...), and
 MERGE_FACTOR segments of a full tier are merged into one of the next tier, like a log-structured
-merge. A commit merges no more than its `max_docs`: small for a single edit, INGEST_MERGE_MAX_DOCS
-for each of an ingest's commits, so that an ingest's merging grows with the articles it adds and
-its memory stays flat (merging all 198,000 articles of Reuters replicated ten times in one final
-commit took 16 minutes and lifted the ingest's process tree from 556 MB to 896 MB resident).
+merge. A commit merges no more than its `max_docs`: small for a single edit, smaller still for an
+ingest's commits (INGEST_MERGE_MAX_DOCS).
+
+Whoosh merges slowly: it re-reads every stored field and posting of the merged segments in Python
+and sorts the postings again, at 60-200 documents a second here (11 segments of Reuters-21578,
+21,578 articles: 342 s on this shared 2-core machine) against 330 for indexing the same articles
+from their text. Merging tiers of 25,000 articles as an ingest went (the bound here was 30,000)
+rewrote every article of Reuters replicated ten times once more, and made that ingest take 21-25
+times as long as one copy. An ingest therefore writes large segments to begin with (a checkpoint
+every 50,000 articles: backend.py) and merges only the small segments edits leave behind.
 """
 
 import math
@@ -19,9 +25,9 @@ from whoosh.reading import SegmentReader
 MERGE_FACTOR = 10
 # What a commit of a few articles (a save in the admin, a flush) may merge, in documents.
 EDIT_MERGE_MAX_DOCS = 10_000
-# What each commit of an ingest may merge: one group of ten of its checkpoints' segments (about
-# 2,500 articles each: CHECKPOINT_EVERY of backend.py over two writers), and no more.
-INGEST_MERGE_MAX_DOCS = 30_000
+# What each commit of an ingest may merge: the small segments of edits and flushes, never its own
+# (25,000 articles each: CHECKPOINT_EVERY of backend.py over two writers).
+INGEST_MERGE_MAX_DOCS = 2_000
 
 
 def tier_of(doc_count: int) -> int:

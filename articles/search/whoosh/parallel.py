@@ -8,7 +8,8 @@ its job queue for ever; and a sub-writer that dies (an error, the kernel's OOM k
 left out of the commit with its documents. Here cancel() stops the sub-writers, each sub-writer
 exits when its parent is gone, and a commit fails if any sub-writer failed. Sub-writers are fresh
 interpreters that import only Whoosh, not forks of a process holding Django and the caller's data,
-which each would otherwise map again.
+which each would otherwise map again; they read the field lengths of the segment they finish a
+column at a time (lengths.py).
 """
 
 import gc
@@ -18,6 +19,8 @@ import threading
 import time
 
 from whoosh.multiproc import MpWriter, SubWriterTask
+
+from .lengths import read_lengths_whole
 
 _SPAWN = multiprocessing.get_context("spawn")
 
@@ -39,6 +42,7 @@ class _SubWriter(SubWriterTask):
 
     def run(self):
         _exit_when_orphaned(self.writer_pid)
+        read_lengths_whole()
         # What was imported never becomes garbage: keep the collector to the postings.
         gc.freeze()
         super().run()

@@ -73,13 +73,15 @@ class _Compiler:
         where = " in the title" if node.field else ""
         if text.endswith("*") and "*" not in text[:-1] and "?" not in text:
             prefix = text[:-1]
-            words = self.tables.lexicon.prefixed(prefix)
+            words, positions = self.tables.lexicon.prefixed(prefix)
             said = f"words starting with “{prefix}”{where}"
         else:
-            words = self.tables.lexicon.wildcard(text, self.budget)
+            words, positions = self.tables.lexicon.wildcard(text, self.budget)
             said = f"words like “{text}”{where}"
         kept = self.budget.take(node.text, words)
-        return (WordsQuery(fields, kept), said) if kept or not words else (None, None)
+        if words and not kept:
+            return None, None  # left out: the budget says so
+        return self._expanded(fields, kept, positions), said
 
     def _fuzzy(self, node: syntax.Fuzzy):
         word = fold_word(node.text.lower())
@@ -89,12 +91,17 @@ class _Compiler:
         distance = self.budget.fuzzy_distance(part, word, node.distance)
         if distance == 0:
             return WordsQuery(fields, [word]), f"exactly “{word}”"
-        words = self.tables.lexicon.fuzzy(word, distance)
+        words, positions = self.tables.lexicon.fuzzy(word, distance)
         kept = self.budget.take(part, words)
         if words and not kept:
             return None, None  # left out: the budget says so
         said = f"{word} or a spelling within {distance} letter{'s' * (distance > 1)}"
-        return WordsQuery(fields, kept), said
+        return self._expanded(fields, kept, positions), said
+
+    def _expanded(self, fields, kept: list[str], positions) -> WordsQuery:
+        """The words an expansion kept (the first of those found), each asked only of the
+        segments holding it."""
+        return WordsQuery(fields, kept, presence=self.tables.lexicon.presence_of(positions[: len(kept)]))
 
     def _fieldvalue(self, node: syntax.FieldValue):
         self.budget.check_time(f"{node.field}:{node.text}")  # matching by part reads every name

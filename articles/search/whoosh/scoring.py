@@ -24,6 +24,8 @@ from whoosh.matching import (
 )
 from whoosh.scoring import BM25FScorer, WeightScorer
 
+from .lengths import field_lengths
+
 
 class Unsupported(Exception):
     """The tree holds a matcher this module does not reproduce exactly."""
@@ -110,14 +112,13 @@ def _field_lengths(searcher, fieldname: str) -> np.ndarray:
     per segment and field."""
     reader = searcher.reader()
     key = (reader.segment().segment_id(), fieldname)  # a segment's lengths never change
-    lengths = _lengths.get(key)
-    if lengths is None:
+    found = _lengths.get(key)
+    if found is None:
         with _lengths_lock:
-            lengths = _lengths.get(key)
-            if lengths is None:
-                values = (searcher.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all()))
-                lengths = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+            found = _lengths.get(key)
+            if found is None:
+                found = field_lengths(reader._perdoc, fieldname, default=1)
                 if len(_lengths) >= _LENGTHS_KEPT:
                     _lengths.pop(next(iter(_lengths)))
-                _lengths[key] = lengths
-    return lengths
+                _lengths[key] = found
+    return found
