@@ -286,6 +286,8 @@ def report(run: Run, path: Path) -> None:
         f"peak memory of its process tree {run.peak_rss / MB:,.0f} MB RSS, {run.peak_pss / MB:,.0f} MB PSS"
     )
     print(f"                 {run.ingest_summary}")
+    if run.backend == "postgres":
+        print("                 (the PostgreSQL server's own memory is not part of these figures)")
     database = "SQLite file" if run.backend == "whoosh" else "database growth over a fresh migrated one"
     print(
         f"   search data   {run.search_bytes / MB:8,.0f} MB  {run.search_label};  "
