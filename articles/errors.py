@@ -61,8 +61,8 @@ def unavailable(request, error: IndexUnavailable):
 
 class ErrorMiddleware:
     """Turns the exceptions a view raises into answers: BadParameter -> 400, IndexUnavailable -> 503,
-    and any other failure into a 503 too when the index turns out to be unreadable (a segment
-    damaged in the middle of a search); everything else goes on to handler500."""
+    and any other failure into a 503 too when the index turns out to be unreadable (damaged in the
+    middle of a search); everything else goes on to handler500."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -108,7 +108,8 @@ def _advisory_lock(wait: bool):
 def _advisory_holder(cursor) -> str:
     cursor.execute(
         "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s",
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s "
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
         [ADVISORY_KEY],
     )
     row = cursor.fetchone()

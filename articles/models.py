@@ -1,4 +1,4 @@
-"""The archive's records. The database is the source of truth; the Whoosh index is derived from it."""
+"""The archive's records. The database is the source of truth; the search index is derived from it."""
 
 from django.db import models
 from django.urls import reverse

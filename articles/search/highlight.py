@@ -12,10 +12,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from whoosh.lang.porter2 import stem
-
 from . import syntax
-from .analysis import EXACT, STEMMED, WORD_RE, fold, fold_word
+from .analysis import EXACT, STEMMED, WORD_RE, fold, fold_word, stem
 from .budget import SearchBudget
 
 CONTEXT_BEFORE = 60  # characters shown before the first match of a snippet

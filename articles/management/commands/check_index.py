@@ -24,6 +24,7 @@ class Command(BaseCommand):
         search = backend()
         try:
             search.verify()
+            self.stdout.write(search.describe())
         except IndexUnavailable as damage:
             raise CommandError(f"{damage} Run: manage.py rebuild_index") from None
         if search.needs_rebuild():

@@ -1,0 +1,461 @@
+"""Searching the tables: the query and filters in, one page of hits with exact totals, facets and
+the date histogram out, from one SQL statement over the matches (`_SEARCH`).
+
+Within a SearchBudget (budget.py): its expansion limits in the compiler, its time limit as the
+transaction's statement_timeout; a search out of time is answered by its plain words and says so,
+as in the Whoosh backend. Relevance is ts_rank over the query's text parts with title words
+weighted above body words; ties, and the other orders, follow the article id.
+"""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from time import monotonic
+
+from django.db import DatabaseError, connection, transaction
+from rapidfuzz.distance import Indel, Levenshtein
+
+from articles.facet_registry import FACETS
+from articles.search import dates, names, reading, syntax
+from articles.search.analysis import EXACT, fold_word
+from articles.search.base import IndexUnavailable
+from articles.search.budget import SearchBudget, SearchTooSlow
+from articles.search.types import (
+    SORTS,
+    SUGGEST_BELOW,
+    DateHistogram,
+    FacetCount,
+    Hit,
+    SearchRequest,
+    SearchResult,
+)
+
+from . import schema
+from .compiler import Compiler, Sql, has_facet, lexeme, render
+from .schema import COUNT, DOCUMENT, EXACT_MARK, UNDATED_KEY, WORD, day_of_key, facet_of
+
+logger = logging.getLogger(__name__)
+
+# ts_rank's weights of {D, C, B, A}: body words D, title words A (twice a body word, as Whoosh's boost).
+RANK_WEIGHTS = "{0.5,0.5,0.5,1.0}"
+RANK_NORMALISATION = 1  # divided by 1 + the log of the document's length
+ORDERS = {
+    "relevance": "score DESC, article_id",
+    "newest": "sort_day DESC NULLS LAST, article_id DESC",
+    "oldest": "sort_day ASC NULLS LAST, article_id",
+    "added": "added DESC NULLS LAST, article_id DESC",
+}
+RARE_WORD = 3  # only words in fewer articles than this get a spelling suggestion
+SUGGESTION_TRIES = 6  # spellings tried (one count each) before giving up
+SUGGESTION_CANDIDATES = 5
+
+
+@contextmanager
+def _limits(seconds: float):
+    """A transaction (a savepoint in the caller's) whose statements stop after `seconds`; the
+    planner told to use the indexes (a term in a fifth of the rows otherwise reads them all)."""
+    timeout = "0" if seconds == float("inf") else f"{max(int(seconds * 1000), 1)}ms"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('statement_timeout'), current_setting('enable_seqscan'), "
+            "set_config('statement_timeout', %s, true), set_config('enable_seqscan', 'off', true)",
+            [timeout],
+        )
+        before = cursor.fetchone()[:2]
+        yield cursor
+        # Inside a caller's transaction a savepoint's settings would outlive this search (a failed
+        # search rolls its savepoint back, and its settings with it).
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, true), set_config('enable_seqscan', %s, true)",
+            list(before),
+        )
+
+
+def _too_slow(error: DatabaseError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == "57014"  # query_canceled
+
+
+def _missing_tables(error: DatabaseError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == "42P01"  # undefined_table
+
+
+def unavailable() -> IndexUnavailable:
+    return IndexUnavailable(
+        "There are no search tables in the database (ARCHIVE_SEARCH_BACKEND is “postgres”); "
+        "run `manage.py rebuild_index`."
+    )
+
+
+@dataclass
+class _Plan:
+    where: Sql  # "TRUE": no condition, the whole archive (counted in search_pg_count)
+    score: Sql
+    sort: str
+    understood: str
+    problems: list
+    book: names.NameBook
+
+
+def _filters(req: SearchRequest, book: names.NameBook) -> list[Sql]:
+    """The request's facet and date filters; filter values are names (or other spellings) of rows."""
+    conds = []
+    for spec in FACETS:
+        field_names = book[spec.name]
+        wanted, unwanted = getattr(req, spec.request_field) or [], getattr(req, spec.exclude_field) or []
+        if wanted:
+            conds.append(has_facet(spec.name, sorted({i for n in wanted for i in field_names.ids_named(n)})))
+        if unwanted:
+            excluded = has_facet(spec.name, sorted({i for n in unwanted for i in field_names.ids_named(n)}))
+            conds.append(Sql(f"NOT ({excluded.sql})", excluded.params))
+    if req.date_from is not None or req.date_to is not None:
+        dated = Sql("(d.published BETWEEN %s AND %s)", [req.date_from or date.min, req.date_to or date.max])
+        conds.append(Sql(f"({dated.sql} OR d.published IS NULL)", dated.params) if req.undated else dated)
+    elif req.undated:
+        conds.append(Sql("d.published IS NULL"))
+    return conds
+
+
+def _plan(cursor, req: SearchRequest, parsed: syntax.Query, budget: SearchBudget) -> _Plan:
+    book = names.current()
+    compiler = Compiler(cursor, book, budget)
+    cond, text = compiler.compile(parsed.tree) if parsed.tree is not None else (None, None)
+    conds = ([render(cond)] if cond is not None else []) + _filters(req, book)
+    where = Sql(" AND ".join(c.sql for c in conds) or "TRUE", [p for c in conds for p in c.params])
+    sort = req.sort if req.sort in SORTS else "relevance"
+    problems = list(parsed.problems) + budget.problems
+    if cond is None and parsed.text:
+        problems.append(reading.NO_WORDS)
+    ranked = compiler.rank_query()
+    if sort == "relevance" and (cond is None or not reading.has_text_terms(parsed)):
+        sort = "newest"  # only filters, fields or exclusions: there is nothing to rank by
+    score = (
+        Sql(f"ts_rank('{RANK_WEIGHTS}', d.terms, %s::tsquery, {RANK_NORMALISATION})", [ranked])
+        if sort == "relevance" and ranked is not None
+        else Sql("0.0::real")
+    )
+    return _Plan(where, score, sort, reading.describe(text), problems, book)
+
+
+# One statement: the matches once (m), then three passes over them: the dates (whose counts add up
+# to the total), the page, and every facet's values at once.
+_SEARCH = """
+WITH m AS MATERIALIZED (
+    SELECT d.article_id, d.published, d.sort_day, d.added, d.facets, {score} AS score
+    FROM {document} d WHERE {where}
+)
+SELECT
+    (SELECT json_agg(json_build_array(published, c)) FROM
+        (SELECT published, count(*) AS c FROM m GROUP BY published) h),
+    (SELECT json_agg(json_build_array(article_id, score, facets) ORDER BY {order}) FROM
+        (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s) p),
+    (SELECT json_agg(json_build_array(v, c)) FROM
+        (SELECT v, count(*) AS c FROM (SELECT unnest(facets) AS v FROM m) u GROUP BY v) f)
+"""
+
+
+@dataclass
+class _Answer:
+    plan: _Plan
+    total: int
+    undated: int
+    page: list  # [article_id, score, facets values]
+    days: list  # [(date, count)]: the dated matches
+    facets: dict  # facet name -> [(row id, count)]
+
+
+# Without conditions: the counts kept for the whole archive, and the first page through an index.
+_EVERYTHING = f"""
+SELECT
+    (SELECT json_agg(json_build_array(key, n)) FROM {COUNT} WHERE n <> 0),
+    (SELECT json_agg(json_build_array(article_id, 0.0, facets) ORDER BY {{order}}) FROM
+        (SELECT article_id, facets, sort_day, added FROM {DOCUMENT} ORDER BY {{order}} LIMIT %s OFFSET %s) p)
+"""
+
+
+def _run(cursor, plan: _Plan, limit: int, offset: int) -> _Answer:
+    order = ORDERS[plan.sort]
+    facets = {spec.name: [] for spec in FACETS}
+    dated, undated = [], 0
+    if plan.where.sql == "TRUE":
+        cursor.execute(_EVERYTHING.format(order=order), [limit, offset])
+        counts, page = (found or [] for found in cursor.fetchone())
+        for key, count in counts:
+            if key >= 0:
+                facet, row_id = facet_of(key)
+                facets[facet].append((row_id, count))
+            elif key == UNDATED_KEY:
+                undated = count
+            else:
+                dated.append((date.fromordinal(day_of_key(key)), count))
+    else:
+        sql = _SEARCH.format(score=plan.score.sql, document=DOCUMENT, where=plan.where.sql, order=order)
+        cursor.execute(sql, [*plan.score.params, *plan.where.params, limit, offset])
+        days, page, values = (found or [] for found in cursor.fetchone())
+        for value, count in values:
+            facet, row_id = facet_of(value)
+            facets[facet].append((row_id, count))
+        for day, count in days:
+            if day is None:
+                undated = count
+            else:
+                dated.append((date.fromisoformat(day), count))
+    return _Answer(plan, undated + sum(count for _, count in dated), undated, page, dated, facets)
+
+
+def _attempt(req: SearchRequest, parsed: syntax.Query, budget: SearchBudget, run):
+    """`run(cursor, plan)` within the budget's time; SearchTooSlow when the database stopped it."""
+    try:
+        with _limits(max(budget.deadline - monotonic(), 0.001)) as cursor:
+            plan = _plan(cursor, req, parsed, budget)
+            budget.check_time("finding the matches")
+            return run(cursor, plan)
+    except DatabaseError as error:
+        if _too_slow(error):
+            raise SearchTooSlow("finding the matches") from error
+        if _missing_tables(error):
+            raise unavailable() from error
+        raise
+
+
+def _plain_words(text: str) -> str:
+    return " ".join(t.text for t in EXACT(text))
+
+
+def _forgiving(req: SearchRequest, run):
+    """Run the query within its budget. If it fails (out of time, or any other error), run its
+    plain words instead and say so; if even that fails, list what the filters allow."""
+    parsed = syntax.parse(req.q)
+    budget = SearchBudget()
+    try:
+        return _attempt(req, parsed, budget, run)
+    except SearchTooSlow as slow:
+        logger.warning("Query %r ran out of time (%s).", parsed.text, slow.part)
+        message = (
+            f"Your query took longer than {budget.seconds:g} s ({slow.part}), so only its plain words "
+            "were searched; fuzzy, wildcard and prefix terms make a search slow."
+        )
+    except IndexUnavailable:
+        raise
+    except Exception:
+        logger.warning("Query %r failed; searching its plain words instead.", parsed.text, exc_info=True)
+        message = "Your query could not be run as written, so its words were searched instead."
+    unlimited = SearchBudget(seconds=float("inf"))
+    try:
+        answer = _attempt(req, syntax.parse(_plain_words(parsed.text)), unlimited, run)
+    except IndexUnavailable:
+        raise
+    except Exception:
+        logger.warning("The plain words of %r failed too.", parsed.text, exc_info=True)
+        answer = _attempt(req, syntax.parse(""), SearchBudget(seconds=float("inf")), run)
+        message = "Your query could not be run, so the articles your filters allow are listed."
+    answer.plan.problems.append(message)
+    return answer
+
+
+def search(req: SearchRequest) -> SearchResult:
+    page, page_size = req.bounded_page()
+    answer = _forgiving(req, lambda cursor, plan: _run(cursor, plan, page_size, (page - 1) * page_size))
+    book = answer.plan.book
+    result = SearchResult(
+        total=answer.total,
+        hits=[_hit(book, *item) for item in answer.page],
+        facets={spec.name: _named_counts(answer.facets[spec.name], book[spec.name]) for spec in FACETS},
+        dates=_histogram(answer.days, answer.undated, req.date_from, req.date_to),
+        understood=answer.plan.understood,
+        error=" ".join(dict.fromkeys(answer.plan.problems)),
+        sort=answer.plan.sort,
+        page=page,
+        pages=-(-answer.total // page_size),
+    )
+    if answer.total < SUGGEST_BELOW and req.q:
+        try:
+            result.suggestion = _suggestion(req, syntax.parse(req.q), answer.total)
+        except IndexUnavailable:
+            raise
+        except Exception:
+            logger.warning("Spelling suggestion failed for %r.", req.q, exc_info=True)
+    return result
+
+
+def _hit(book: names.NameBook, article_id, score, values) -> Hit:
+    """A hit with the names of the people, topics and source the index has for it."""
+    named: dict[str, set] = {spec.name: set() for spec in FACETS}
+    for value in values:
+        facet, row_id = facet_of(value)
+        if (name := book[facet].name(row_id)) is not None:
+            named[facet].add(name)
+    sources = sorted(named["source"])
+    return Hit(
+        int(article_id),
+        float(score),
+        persons=sorted(named["person"]),
+        topics=sorted(named["topic"]),
+        source=sources[0] if sources else "",
+    )
+
+
+def _named_counts(counts: list, book: names.FacetNames) -> list[FacetCount]:
+    """Counts by display name (rows sharing a name counted together; rows the database no longer
+    has left out), largest first, then by name."""
+    by_name: dict[str, int] = {}
+    for row_id, count in counts:
+        name = book.name(row_id)
+        if name is not None:
+            by_name[name] = by_name.get(name, 0) + count
+    order = sorted(by_name.items(), key=lambda item: (-item[1], item[0].casefold()))
+    return [FacetCount(name, count) for name, count in order]
+
+
+def _histogram(days: list, undated: int, date_from: date | None, date_to: date | None) -> DateHistogram:
+    """Counts by year; by month when the range (the filter, else the matches) lies in one year;
+    by day when it lies in one month (dates.py)."""
+    if not days:
+        return DateHistogram("year", [], undated)
+    first = date_from or min(day for day, _ in days)
+    last = date_to or max(day for day, _ in days)
+    level = dates.level_for(first, last)
+    counts: dict[int, int] = {}
+    for day, count in days:
+        key = dates.key_of(level, day)
+        counts[key] = counts.get(key, 0) + count
+    return dates.histogram(level, counts, undated)
+
+
+def iter_ids(req: SearchRequest) -> Iterator[int]:
+    """Every matching article id in the requested order (for a CSV export)."""
+
+    def run(cursor, plan: _Plan) -> _Listed:
+        cursor.execute(
+            f"SELECT d.article_id, {plan.score.sql} AS score, d.sort_day, d.added FROM {DOCUMENT} d "
+            f"WHERE {plan.where.sql} ORDER BY {ORDERS[plan.sort]}",
+            [*plan.score.params, *plan.where.params],
+        )
+        return _Listed(plan, [article_id for article_id, *_ in cursor.fetchall()])
+
+    yield from _forgiving(req, run).ids
+
+
+@dataclass
+class _Listed:
+    plan: _Plan
+    ids: list[int]
+
+
+# --- did you mean ---------------------------------------------------------------------------
+
+
+def _frequency(cursor, tsquery: str, cap: int) -> int:
+    """How many articles match `tsquery`, counted up to `cap` (enough to compare, and cheap)."""
+    cursor.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {DOCUMENT} d WHERE d.terms @@ %s::tsquery LIMIT %s) f",
+        [tsquery, cap],
+    )
+    return cursor.fetchone()[0]
+
+
+def _candidates(cursor, word: str, maxdist: int, prefix: int) -> list[str]:
+    """The lexicon's words within `maxdist` edits of `word` sharing its first `prefix` letters."""
+    start = word[:prefix]
+    cursor.execute(
+        f"SELECT word FROM {WORD} WHERE word >= %s AND word < %s AND word <> %s "
+        "AND length(word) BETWEEN %s AND %s",
+        [start, start + "\U0010ffff", word, len(word) - maxdist, len(word) + maxdist],
+    )
+    return [w for (w,) in cursor.fetchall() if Levenshtein.distance(word, w, score_cutoff=maxdist) <= maxdist]
+
+
+def _common(cursor, words: list[str], wanted: int) -> list[str]:
+    """The first SUGGESTION_CANDIDATES of `words` in the bodies of more than `wanted` articles."""
+    kept = []
+    for word in words:
+        if _frequency(cursor, lexeme(EXACT_MARK + word) + ":D", wanted + 1) > wanted:
+            kept.append(word)
+            if len(kept) == SUGGESTION_CANDIDATES:
+                break
+    return kept
+
+
+def _count(req: SearchRequest, text: str, deadline: float) -> int:
+    """How many articles `text` finds with the request's filters, by `deadline` (SearchTooSlow)."""
+    budget = SearchBudget()
+    budget.deadline = min(budget.deadline, deadline)
+
+    def run(cursor, plan: _Plan):
+        cursor.execute(f"SELECT count(*) FROM {DOCUMENT} d WHERE {plan.where.sql}", plan.where.params)
+        return cursor.fetchone()[0]
+
+    return _attempt(req, syntax.parse(text), budget, run)
+
+
+def _suggestion(req: SearchRequest, parsed: syntax.Query, total: int) -> str:
+    """The query with unknown or rare words respelled, when the respelled query finds more than
+    the `total` the query found; "" when no spelling does. A word the index knows is left alone
+    when the query found something: it is spelled as intended."""
+    text, best, tries = parsed.text, total, 0
+    # All the tries together get half a search's time: a suggestion is a courtesy.
+    deadline = monotonic() + SearchBudget().seconds / 2
+    nodes = [n for n, negated in syntax.walk(parsed.tree) if not negated and isinstance(n, syntax.Word)]
+    for node in sorted(nodes, key=lambda n: n.start, reverse=True):  # later spans first: offsets hold
+        if not node.text.isalpha() or len(node.text) < 3:
+            continue
+        word = fold_word(node.text.lower())
+        with connection.cursor() as cursor:
+            frequency = _frequency(cursor, lexeme(EXACT_MARK + word), RARE_WORD)
+            if frequency >= RARE_WORD or (frequency and total):
+                continue
+            # One edit first; two only for a word the index has never seen.
+            attempts = ((1, 1), (2, 2)) if frequency == 0 else ((1, 1),)
+            wanted = max(frequency, 1) * 3
+            candidates = []
+            for maxdist, prefix in attempts:
+                found = _candidates(cursor, word, maxdist, prefix)
+                found.sort(key=lambda c: (Levenshtein.distance(word, c), Indel.distance(word, c), c))
+                candidates += _common(cursor, found, wanted)
+        candidates.sort(key=lambda c: (Levenshtein.distance(word, c), Indel.distance(word, c)))
+        for candidate in dict.fromkeys(candidates):
+            if tries >= SUGGESTION_TRIES:
+                break
+            tries += 1
+            respelled = text[: node.start] + candidate + text[node.end :]
+            try:
+                found = _count(req, respelled, deadline)
+            except SearchTooSlow:
+                return text if best > total else ""
+            if found > best:
+                text, best = respelled, found
+                break
+    return text if best > total else ""
+
+
+# --- more like this -------------------------------------------------------------------------
+
+MLT_TERMS = 15
+COMMON_FROM = 1_000  # a key word in this many articles is counted no further: it is common
+
+
+def more_like_this(article_id: int, limit: int = 5) -> list[int]:
+    """Articles sharing the rarest key words of this one (those in at least one other article),
+    best first by ts_rank over them."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key_terms FROM {DOCUMENT} WHERE article_id = %s", [int(article_id)])
+        found = cursor.fetchone()
+        if not found or not found[0]:
+            return []
+        counted = [(_frequency(cursor, lexeme(t), COMMON_FROM), t) for t in found[0]]
+        chosen = [lexeme(t) for n, t in sorted(counted) if n > 1][:MLT_TERMS]
+        if not chosen:
+            return []
+        tsquery = "(" + " | ".join(chosen) + ")"
+        cursor.execute(
+            f"SELECT article_id FROM {DOCUMENT} d WHERE d.terms @@ %s::tsquery AND article_id <> %s "
+            f"ORDER BY ts_rank(d.terms, %s::tsquery) DESC, article_id LIMIT %s",
+            [tsquery, int(article_id), tsquery, limit],
+        )
+        return [i for (i,) in cursor.fetchall()]
+
+
+def ensure_readable(cursor) -> None:
+    if not schema.exists(cursor):
+        raise unavailable()

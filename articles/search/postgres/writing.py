@@ -1,0 +1,172 @@
+"""Writing the index tables: add or update, remove, bulk sessions and rebuilds.
+
+Every write runs in its own transaction (a savepoint inside the caller's) holding the write lock
+shared; a rebuild holds it exclusively, so a change made while a rebuild runs waits for it, and
+gives up with IndexBusy after its timeout (the article stays pending in the database) rather than
+being written to the tables the rebuild is about to replace.
+"""
+
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from articles.search.base import BulkSession, IndexBusy
+from articles.search.types import IndexDocument
+
+from . import schema
+from .documents import COLUMNS, row
+from .schema import DOCUMENT, WORD
+
+# The write lock's advisory key (the ingest lock, articles/ingest_lock.py, uses "ARCH").
+WRITE_LOCK_KEY = 0x5345_4152  # "SEAR"
+LOCK_POLL_SECONDS = 0.05
+# Documents a bulk session holds before a checkpoint writes them in one transaction.
+CHECKPOINT_EVERY = 2_000
+WRITE_BATCH = 500  # rows per INSERT statement
+
+_UPSERT = (
+    f"INSERT INTO {DOCUMENT} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
+    f"ON CONFLICT (article_id) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
+)
+
+
+def _wait(cursor, statement: str, timeout: float | None) -> None:
+    """Take an advisory transaction lock by `statement` (a pg_try_ call), polling until `timeout`."""
+    timeout = settings.ARCHIVE_INDEX_LOCK_TIMEOUT if timeout is None else timeout
+    deadline = time.monotonic() + timeout
+    while True:
+        cursor.execute(statement, [WRITE_LOCK_KEY])
+        if cursor.fetchone()[0]:
+            return
+        if time.monotonic() >= deadline:
+            raise IndexBusy(f"A rebuild of the search tables held them for more than {timeout:g} s.")
+        time.sleep(LOCK_POLL_SECONDS)
+
+
+@contextmanager
+def _writing(timeout: float | None) -> Iterator:
+    """A transaction holding the write lock shared (many writers at once, no rebuild)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _wait(cursor, "SELECT pg_try_advisory_xact_lock_shared(%s)", timeout)
+        yield cursor
+
+
+def _write(cursor, docs: list[IndexDocument]) -> int:
+    rows, lexicon = [], set()
+    for doc in docs:
+        values, found = row(doc)
+        rows.append(values)
+        lexicon |= found
+    # Sorted: two writers adding the same new words take their row locks in the same order.
+    cursor.execute(
+        f"INSERT INTO {WORD} (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", [sorted(lexicon)]
+    )
+    for start in range(0, len(rows), WRITE_BATCH):
+        cursor.executemany(_UPSERT, rows[start : start + WRITE_BATCH])
+    # An article deleted before its entry was written: the deleting trigger found nothing to drop.
+    cursor.execute(
+        f"DELETE FROM {DOCUMENT} d WHERE d.article_id = ANY(%s) AND NOT EXISTS "
+        f"(SELECT 1 FROM {schema.article_table()} a WHERE a.id = d.article_id)",
+        [[r[0] for r in rows]],
+    )
+    return len(rows)
+
+
+def add_or_update(docs: Iterable[IndexDocument], timeout: float | None) -> int:
+    docs = list(docs)
+    if not docs:
+        return 0
+    with _writing(timeout) as cursor:
+        return _write(cursor, docs)
+
+
+def remove(ids: Iterable[int], timeout: float | None) -> int:
+    ids = [int(i) for i in ids]
+    if not ids:
+        return 0
+    with _writing(timeout) as cursor:
+        cursor.execute(f"DELETE FROM {DOCUMENT} WHERE article_id = ANY(%s)", [ids])
+        return cursor.rowcount
+
+
+class Session(BulkSession):
+    """Documents held until a checkpoint writes them in one transaction: what a failed run had
+    not checkpointed is never written (and stays pending in the database)."""
+
+    def __init__(self, timeout: float | None):
+        self.timeout = timeout
+        self.held: dict[int, IndexDocument] = {}
+
+    def add(self, docs: Iterable[IndexDocument]) -> int:
+        return self.update(docs)
+
+    def update(self, docs: Iterable[IndexDocument]) -> int:
+        count = 0
+        for doc in docs:
+            self.held[doc.id] = doc
+            count += 1
+        return count
+
+    def checkpoint_due(self) -> bool:
+        return len(self.held) >= CHECKPOINT_EVERY
+
+    def checkpoint(self) -> None:
+        add_or_update(self.held.values(), self.timeout)
+        self.held = {}
+
+
+@contextmanager
+def bulk(timeout: float | None):
+    session = Session(timeout)
+    yield session
+    session.checkpoint()
+
+
+NEXT = "_next"
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def rebuild(docs: Iterable[IndexDocument]) -> int:
+    """Fill fresh tables, index them, and swap them in, all in one transaction: searches read the
+    old tables until it commits; writers wait for it (the write lock, held exclusively)."""
+    count = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK_KEY])
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        cursor.execute(f"DROP TABLE IF EXISTS {DOCUMENT}{NEXT}, {WORD}{NEXT}, {schema.COUNT}{NEXT}")
+        for statement in schema.tables_ddl(NEXT):
+            cursor.execute(statement)
+        lexicon: set[str] = set()
+        # A batch at a time: `docs` may read the database on this connection, which a COPY holds.
+        for batch in _batches(docs, CHECKPOINT_EVERY):
+            rows = []
+            for doc in batch:
+                values, found = row(doc)
+                rows.append(values)
+                lexicon |= found
+            with cursor.cursor.copy(f"COPY {DOCUMENT}{NEXT} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for values in rows:
+                    copy.write_row(values)
+            count += len(rows)
+        cursor.execute(f"INSERT INTO {WORD}{NEXT} (word) SELECT unnest(%s::text[])", [sorted(lexicon)])
+        cursor.execute(schema.fill_counts(NEXT))
+        for statement in schema.indexes_ddl(NEXT):
+            cursor.execute(statement)
+        schema.swap_in(cursor, NEXT)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {DOCUMENT}")
+        cursor.execute(f"ANALYZE {WORD}")
+    return count

@@ -1,0 +1,261 @@
+"""What the PostgreSQL backend does beyond the contract every backend keeps
+(tests/test_backend_contract.py): its analysis is analysis.py's, so PostgreSQL's parser and
+stop words never apply; its entries follow the articles table in the same transaction; its
+write lock, its missing or outdated tables, and its settings left as they were."""
+
+import hashlib
+import json
+from datetime import date
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.core.management.color import no_style
+from django.db import connection
+
+from articles import indexing
+from articles.models import Article, Person, PersonLink
+from articles.search import backend
+from articles.search.analysis import EXACT, KEY_TERMS, STEMMED
+from articles.search.base import IndexBusy, IndexUnavailable
+from articles.search.postgres import documents, writing
+from articles.search.postgres.backend import PostgresBackend
+from articles.search.postgres.schema import DOCUMENT, META
+from articles.search.types import SearchRequest
+from bench.reuters import iter_reuters
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="the postgres backend needs a PostgreSQL test database: set DATABASE_URL=postgres://...",
+)
+
+
+@pytest.fixture
+def postgres(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("the postgres backend needs a PostgreSQL test database: set DATABASE_URL=postgres://...")
+    settings.ARCHIVE_SEARCH_BACKEND = "postgres"
+    found = backend()
+    found.create_if_absent()
+    return found
+
+
+def store(title, body, published=None) -> Article:
+    article = Article.objects.create(
+        title=title,
+        body=body,
+        published=published,
+        origin=f"test/{title}",
+        content_hash=hashlib.sha256(f"{title}|{body}".encode()).hexdigest(),
+    )
+    indexing.index_now([article.pk])
+    return article
+
+
+def ids(q: str) -> set[int]:
+    return set(backend().iter_ids(SearchRequest(q=q)))
+
+
+# --- analysis: the same words and stems as the Whoosh index and the highlighter ----------------
+
+
+def texts(seeds_dir, reuters_dir):
+    yield from (path.read_text() for path in sorted(seeds_dir.iterdir()))
+    for n, article in enumerate(iter_reuters(reuters_dir)):
+        if n == 300:
+            return
+        yield f"{article.title}\n{article.body}"
+
+
+def test_the_words_stems_and_key_terms_are_analysis_pys(seeds_dir, reuters_dir):
+    for text in texts(seeds_dir, reuters_dir):
+        words = documents.words(text)
+        assert words == [t.text for t in EXACT(text)]
+        assert [s for w in words if (s := documents.stem_of(w))] == [t.text for t in STEMMED(text)]
+        counted = {}
+        for token in KEY_TERMS(text):
+            counted[token.text] = counted.get(token.text, 0) + 1
+        assert documents.key_terms(words) == [t for t, _ in sorted(counted.items(), key=lambda i: -i[1])][:40]
+
+
+def test_the_tsvector_holds_each_word_and_its_stem_at_its_position_title_words_weighted():
+    # The body starts after a gap: no phrase spans the title and the body.
+    assert documents.tsvector(["oil", "prices"], ["oil", "the"]) == (
+        "'=oil':1A,4 'oil':1A,4 '=prices':2A 'price':2A '=the':5"
+    )
+
+
+@on_postgresql
+def test_words_postgresql_would_drop_or_read_as_tags_are_found(postgres):
+    """The `english` configuration drops "over", "under" and "now"; the default parser reads
+    "<DIS>" and "<Acme Holdings Ltd>" as tags. Neither applies here."""
+    disney = store("WALT DISNEY <DIS> SETS DIVIDEND", "Over and under, now: <Acme Holdings Ltd> said.")
+    for q in ("over", "under", "now", "dis", "title:dis", '"acme holdings ltd"', "acme", "ltd"):
+        assert ids(q) == {disney.pk}, q
+    assert ids('"said over"') == set()
+
+
+@on_postgresql
+def test_positions_past_postgresqls_last_are_found_as_words(postgres):
+    long = store("Long", " ".join(["filler"] * 20_000) + " zebra crossing")
+    assert ids("zebra") == ids("crossing") == {long.pk}
+
+
+@on_postgresql
+def test_quotes_and_backslashes_in_queries_and_text_are_only_words(postgres):
+    article = store("O'Brien's \\ path", "It's a back\\slash: ' OR 1=1 --")
+    for q in ("o'brien", "back\\slash", "' OR 1=1 --", "\\' :* & | ! <-> slash:A", "it's"):
+        result = backend().search(SearchRequest(q=q))
+        assert result.total == 1 and "could not be run" not in result.error, q
+    assert ids("o'brien") == {article.pk}
+    assert ids("slash") == {article.pk}
+
+
+# --- entries follow the articles table ---------------------------------------------------------
+
+
+@on_postgresql
+def test_deleting_an_article_deletes_its_entry_in_the_same_transaction(postgres):
+    kept, gone = store("Kept", "Barley."), store("Gone", "Barley.")
+    gone.delete()  # no on-commit hook runs in this test's transaction: the trigger does it
+    assert ids("barley") == {kept.pk}
+    Article.objects.all().delete()
+    assert postgres.doc_count() == 0
+
+
+@on_postgresql
+def test_djangos_flush_empties_the_entries_with_the_articles(postgres):
+    store("Kept", "Barley.")
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as outside this test's transaction
+        for statement in connection.ops.sql_flush(no_style(), tables):
+            cursor.execute(statement)
+    assert postgres.doc_count() == 0
+
+
+@on_postgresql
+def test_an_entry_for_an_article_deleted_before_it_was_written_is_not_kept(postgres):
+    article = store("Gone", "Barley.")
+    docs, _ = indexing.documents([article.pk])
+    article.delete()
+    postgres.add_or_update(docs)
+    assert postgres.doc_count() == 0
+
+
+# --- the write lock, missing and outdated tables ------------------------------------------------
+
+
+@on_postgresql
+def test_a_change_made_while_a_rebuild_holds_the_tables_waits_and_stays_pending(postgres, settings):
+    settings.ARCHIVE_INDEX_LOCK_TIMEOUT = 0
+    article = Article.objects.create(title="Rye", body="Rye.", origin="test/rye", content_hash="rye")
+    rebuilding = connection.get_new_connection(connection.get_connection_params())
+    try:
+        rebuilding.autocommit = True
+        rebuilding.execute("SELECT pg_advisory_lock(%s)", [writing.WRITE_LOCK_KEY])
+        with pytest.raises(IndexBusy, match="rebuild"):
+            postgres.add_or_update(indexing.documents([article.pk])[0], timeout=0)
+        assert indexing.index_now([article.pk]) == 0
+    finally:
+        rebuilding.close()
+    assert ids("rye") == set()
+    assert Article.objects.get(pk=article.pk).needs_indexing
+    assert indexing.flush_pending() == 1
+    assert ids("rye") == {article.pk}
+
+
+@on_postgresql
+def test_missing_tables_are_reported_never_replaced_by_a_search(postgres):
+    store("Rye", "Rye.")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {DOCUMENT}")
+    with pytest.raises(IndexUnavailable, match="rebuild_index"):
+        backend().search(SearchRequest(q="rye"))
+    with pytest.raises(IndexUnavailable):
+        backend().ensure_readable()
+    with pytest.raises(IndexUnavailable):
+        backend().more_like_this(1)
+    assert postgres.needs_rebuild()
+    assert "none built yet" in postgres.describe()
+    with pytest.raises(CommandError, match="rebuild_index"):
+        call_command("check_index")
+    call_command("rebuild_index")
+    assert ids("rye") != set()
+
+
+@on_postgresql
+def test_tables_of_another_schema_version_ask_for_a_rebuild(postgres):
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {META} SET schema_version = schema_version - 1")
+    assert postgres.needs_rebuild()
+    with pytest.raises(CommandError, match="another schema version"):
+        call_command("check_index")
+    call_command("rebuild_index")
+    assert not postgres.needs_rebuild()
+
+
+@on_postgresql
+def test_a_search_leaves_the_sessions_settings_as_they_were(postgres):
+    store("Rye", "Rye.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout'), current_setting('enable_seqscan')")
+        before = cursor.fetchone()
+        backend().search(SearchRequest(q="rye~1 OR r*"))
+        cursor.execute("SELECT current_setting('statement_timeout'), current_setting('enable_seqscan')")
+        assert cursor.fetchone() == before
+
+
+@on_postgresql
+def test_a_broad_term_is_counted_through_the_index_not_by_reading_every_row(postgres):
+    for n in range(50):
+        store(f"Report {n}", "oil " * (n % 2) + f"grain number {n}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT count(*) FROM {DOCUMENT} d WHERE d.terms @@ 'oil'")
+        plan = json.dumps(cursor.fetchone()[0])
+    assert f"{DOCUMENT}_terms" in plan
+
+
+def test_on_sqlite_the_backend_says_it_needs_postgresql():
+    if connection.vendor == "postgresql":
+        pytest.skip("this test database is PostgreSQL")
+    with pytest.raises(ImproperlyConfigured, match="not PostgreSQL"):
+        PostgresBackend().search(SearchRequest(q="rye"))
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        PostgresBackend().create_if_absent()
+
+
+@on_postgresql
+def test_the_counts_kept_for_the_whole_archive_follow_every_change(postgres):
+    """A search without conditions reads counts the triggers keep; they must equal the counts of
+    the same articles found by a query (here, everything but a word no article holds)."""
+
+    def answer(q):
+        result = backend().search(SearchRequest(q=q))
+        facets = {name: [(c.value, c.count) for c in counts] for name, counts in result.facets.items()}
+        return result.total, facets, result.dates
+
+    def same():
+        assert answer("") == answer("-zzzzqq")
+
+    first = store("Barley", "Barley.", date(2025, 8, 1))
+    second = store("Rye", "Rye.", None)
+    PersonLink.objects.create(article=first, person=Person.objects.create(name="Ishaq Dar"))
+    indexing.index_now([first.pk])
+    same()
+    first.published = date(2024, 1, 2)
+    first.save()
+    indexing.index_now([first.pk, second.pk])
+    same()
+    postgres.remove([second.pk])
+    same()
+    first.delete()
+    same()
+    postgres.rebuild(indexing.iter_documents())
+    store("Oats", "Oats.", date(2025, 8, 3))
+    same()
+    assert answer("")[0] == 2  # rye (rebuilt from the database) and oats
