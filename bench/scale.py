@@ -61,6 +61,7 @@ POSTGRES_BACKEND = REPO / "articles" / "search" / "postgres" / "backend.py"
 WORKER_COUNTS = (1, 4)
 PAGES = {"/api/search": "/api/search", "HTML page": "/"}
 MB = 2**20
+SLOWEST = 4  # queries named under each timing, with their parameters
 
 
 @dataclass
@@ -70,7 +71,7 @@ class Serving:
     workers: int
     rss: list[int] = field(default_factory=list)  # per worker, bytes
     pss: list[int] = field(default_factory=list)
-    seconds: dict[str, list[float]] = field(default_factory=dict)  # per page
+    seconds: dict[str, list[float]] = field(default_factory=dict)  # per page, in query order
     errors: list[str] = field(default_factory=list)
 
 
@@ -276,7 +277,7 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
 
 
-def report(run: Run, path: Path) -> None:
+def report(run: Run, path: Path, queries: list[dict]) -> None:
     print(
         f"\n== {run.backend}, {run.copies}x: {run.articles:,} articles "
         f"({path.name}, {path.stat().st_size / 1e6:,.0f} MB)"
@@ -305,6 +306,10 @@ def report(run: Run, path: Path) -> None:
                 f"      {label:12} median {ms(median(timings)):>6} ms   p95 {ms(p95(timings)):>6} ms   "
                 f"slowest {ms(max(timings)):>7} ms   ({len(timings)} queries, one client)"
             )
+        slowest = sorted(zip(serving.seconds["/api/search"], queries, strict=True), key=lambda pair: -pair[0])
+        print(
+            "      slowest through /api/search: " + "; ".join(f"{ms(t)} ms {q}" for t, q in slowest[:SLOWEST])
+        )
         for error in serving.errors[:5]:
             print(f"      error: {error[:160]}")
         if len(serving.errors) > 5:
@@ -425,7 +430,7 @@ def main() -> None:
         for copies in sizes:
             path, count = files[copies]
             run, queries = measure(backend, copies, path, count, queries, corpus_articles)
-            report(run, path)
+            report(run, path, queries)
             runs.append(run)
             sys.stdout.flush()
         for big in runs[1:]:
