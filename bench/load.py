@@ -26,21 +26,21 @@ import itertools
 import json
 import os
 import random
-import socket
 import statistics
 import string
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.serve import get, gunicorn, p95  # noqa: E402
+
 OUT = REPO / "bench" / "out" / "load"
 DATA = OUT / "data"
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "reuters21578"
@@ -50,7 +50,6 @@ ORDINARY_CLIENTS = 6
 EXPENSIVE_CLIENTS = 2
 INGEST_BATCH = 300
 MAX_REQUESTS_PER_CLIENT = 5000  # a bound beside the time bound
-CLIENT_TIMEOUT = 90  # seconds; beyond gunicorn's own timeout, so its kill is what we see
 ENV = {
     **os.environ,
     "DJANGO_SETTINGS_MODULE": "archive.settings",
@@ -61,7 +60,6 @@ ENV = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "false",
     "STATIC_ROOT": str(OUT / "static"),
-    "GUNICORN_BIND": f"127.0.0.1:{PORT}",
 }
 
 FUZZY_BOMB = " ".join(f"{a}{b}~2" for a in "abc" for b in string.ascii_lowercase)[:299]
@@ -146,30 +144,6 @@ def prepare(corpus: Path, articles: int, rebuild: bool) -> list[Path]:
     return extras
 
 
-def wait_for_port(seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", PORT)) == 0:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not start listening on port {PORT} within {seconds:.0f} s")
-
-
-def get(url: str) -> tuple[int, float]:
-    started = time.monotonic()
-    try:
-        with urllib.request.urlopen(url, timeout=CLIENT_TIMEOUT) as response:
-            response.read()
-            status = response.status
-    except urllib.error.HTTPError as error:
-        error.read()
-        status = error.code
-    except (urllib.error.URLError, ConnectionError, OSError):
-        status = 0
-    return status, time.monotonic() - started
-
-
 def ordinary_urls(queries: list[str], seed: int):
     rng = random.Random(seed)
     while True:
@@ -237,11 +211,6 @@ def run_phase(name: str, seconds: float, queries: list[str], expensive: bool, in
     return phase
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("nan")
-
-
 def describe(samples: list[Sample]) -> str:
     times = [s.seconds for s in samples]
     if not times:
@@ -303,15 +272,7 @@ def main() -> None:
 
     extras = prepare(args.corpus, args.articles, args.rebuild)
     queries = sample_queries(args.corpus, count=200)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "archive/gunicorn.conf.py", "archive.wsgi"],
-        env=ENV,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=(OUT / "gunicorn.log").open("w"),
-    )
-    try:
-        wait_for_port(60)
+    with gunicorn(ENV, PORT, log=OUT / "gunicorn.log"):
         for q in queries[:20]:  # warm every worker's searcher
             get(BASE + "/api/search?" + urllib.parse.urlencode({"q": q}))
         phases = [
@@ -322,12 +283,6 @@ def main() -> None:
                 "mixed: 6 ordinary + 2 expensive clients, ingest running", seconds, queries, True, extras[1]
             ),
         ]
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
     report(phases, args.budget)
     timeouts = (OUT / "gunicorn.log").read_text().count("WORKER TIMEOUT")
     print(f"gunicorn killed {timeouts} worker(s) for running past its timeout (log: {OUT / 'gunicorn.log'}).")
