@@ -346,6 +346,7 @@ def _run(
     # Whatever the index could not take while the run went on, and articles renamed people
     # touched (deferred above).
     indexing.flush_pending()
+    backend().prepare_for_searching()
 
 
 class DiskFull(Exception):

@@ -7,6 +7,8 @@ import multiprocessing
 import numpy as np
 import pytest
 
+from articles.ingest_run import ingest_paths
+from articles.models import Article
 from articles.search.whoosh import facets, index, tablefile
 from articles.search.whoosh.query import SearchRequest, search
 from tests.search_support import index_named
@@ -44,6 +46,20 @@ def test_the_first_search_writes_the_tables_file_and_others_map_it(tmp_path):
 def test_an_ingest_writes_the_tables_of_its_last_version():
     with index.bulk_writer(timeout=1) as bulk:
         bulk.add([index.IndexDocument(i, f"Title {i}", "grain and oil", None) for i in range(1, 30)])
+    assert live_tables_path().is_file()
+
+
+def test_an_ingest_run_leaves_the_tables_of_the_version_it_ends_with(tmp_path):
+    """The run's closing flush commits once more (here: every article marked again while the run
+    went on); the first search after the run still finds that version's tables written."""
+    for name, word in (("a.txt", "wheat"), ("b.txt", "barley")):
+        (tmp_path / name).write_text(f"{word.title()} harvest\n\nThe {word} harvest began early this year.\n")
+
+    def mark_every_article(item, outcome):
+        Article.objects.update(needs_indexing=True)
+
+    ingest_paths([tmp_path], workers=1, on_item=mark_every_article)
+    assert not Article.objects.filter(needs_indexing=True).exists()
     assert live_tables_path().is_file()
 
 

@@ -124,6 +124,10 @@ class SearchBackend:
         """Every indexed article id with the change stamp it was indexed with (`check_index`)."""
         raise NotImplementedError
 
+    def prepare_for_searching(self) -> None:
+        """After a bulk change (an ingest run, a rebuild): do now what the next search would
+        otherwise do first. Nothing, for a backend that has nothing to prepare."""
+
     def describe(self) -> str:
         """Where the index lives and what shape it is in, in a sentence (`check_index`)."""
         raise NotImplementedError

@@ -19,6 +19,7 @@ class Command(BaseCommand):
         # Rows changed while the rebuild ran keep their flag and are caught up by the next flush.
         Article.objects.filter(needs_indexing=True, changed__lte=started).update(needs_indexing=False)
         caught_up = indexing.flush_pending()
+        backend().prepare_for_searching()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Rebuilt the index with {count:,} articles in {time.monotonic() - began:.1f} s"

@@ -88,6 +88,9 @@ class WhooshBackend(SearchBackend):
     def indexed_stamps(self) -> dict[int, str]:
         return index.indexed_stamps()
 
+    def prepare_for_searching(self) -> None:
+        index.publish_tables()  # the shared tables of the index version the run left
+
     def describe(self) -> str:
         gen = index.current_dir()
         if gen is None:
