@@ -18,6 +18,7 @@ from django.db import connection
 from articles.facet_registry import FACETS, FacetSpec
 
 from .analysis import fold_word
+from .types import FacetCount
 
 
 def normalise(text: str) -> str:
@@ -44,6 +45,17 @@ class FacetNames:
 
     def name(self, row_id: int) -> str | None:
         return self.names.get(row_id)
+
+    def counted(self, counts) -> list[FacetCount]:
+        """(row id, count) pairs as counts by display name (rows sharing a name counted together;
+        rows the database no longer has left out), largest first, then by name."""
+        by_name: dict[str, int] = {}
+        for row_id, count in counts:
+            name = self.name(row_id)
+            if name is not None:
+                by_name[name] = by_name.get(name, 0) + count
+        order = sorted(by_name.items(), key=lambda item: (-item[1], item[0].casefold()))
+        return [FacetCount(name, count) for name, count in order]
 
     def ids_named(self, text: str) -> list[int]:
         """The rows whose name is `text` exactly as written; failing that, ignoring case and

@@ -26,7 +26,6 @@ from articles.search.types import (
     SORTS,
     SUGGEST_BELOW,
     DateHistogram,
-    FacetCount,
     Hit,
     SearchRequest,
     SearchResult,
@@ -281,7 +280,7 @@ def search(req: SearchRequest) -> SearchResult:
     result = SearchResult(
         total=answer.total,
         hits=[_hit(book, *item) for item in answer.page],
-        facets={spec.name: _named_counts(answer.facets[spec.name], book[spec.name]) for spec in FACETS},
+        facets={spec.name: book[spec.name].counted(answer.facets[spec.name]) for spec in FACETS},
         dates=_histogram(answer.days, answer.undated, req.date_from, req.date_to),
         understood=answer.plan.understood,
         error=" ".join(dict.fromkeys(answer.plan.problems)),
@@ -314,18 +313,6 @@ def _hit(book: names.NameBook, article_id, score, values) -> Hit:
         topics=sorted(named["topic"]),
         source=sources[0] if sources else "",
     )
-
-
-def _named_counts(counts: list, book: names.FacetNames) -> list[FacetCount]:
-    """Counts by display name (rows sharing a name counted together; rows the database no longer
-    has left out), largest first, then by name."""
-    by_name: dict[str, int] = {}
-    for row_id, count in counts:
-        name = book.name(row_id)
-        if name is not None:
-            by_name[name] = by_name.get(name, 0) + count
-    order = sorted(by_name.items(), key=lambda item: (-item[1], item[0].casefold()))
-    return [FacetCount(name, count) for name, count in order]
 
 
 def _histogram(days: list, undated: int, date_from: date | None, date_to: date | None) -> DateHistogram:

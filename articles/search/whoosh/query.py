@@ -24,7 +24,7 @@ from articles.search import names, reading, syntax
 from articles.search.analysis import EXACT, STEMMED, fold_word
 from articles.search.budget import SearchBudget, SearchTooSlow
 from articles.search.dates import UNDATED
-from articles.search.types import SORTS, SUGGEST_BELOW, FacetCount, Hit, SearchRequest, SearchResult
+from articles.search.types import SORTS, SUGGEST_BELOW, Hit, SearchRequest, SearchResult
 
 from . import index, scoring
 from .expansion import WordsQuery
@@ -368,7 +368,7 @@ def search(req: SearchRequest) -> SearchResult:
         doc_mask = np.zeros(m.tables.doc_count, dtype=bool)
         doc_mask[m.docnums] = True
         facets = {
-            spec.name: _named_counts(m.tables.fields[spec.name].counts(doc_mask), m.book[spec.name])
+            spec.name: m.book[spec.name].counted(m.tables.fields[spec.name].counts(doc_mask))
             for spec in FACETS
         }
         result = SearchResult(
@@ -388,18 +388,6 @@ def search(req: SearchRequest) -> SearchResult:
             except Exception:
                 logger.warning("Spelling suggestion failed for %r.", req.q, exc_info=True)
     return result
-
-
-def _named_counts(counts: list[tuple[int, int]], book: names.FacetNames) -> list[FacetCount]:
-    """Counts by display name (rows sharing a name counted together; rows the database no longer
-    has left out), largest first, then by name."""
-    by_name: dict[str, int] = {}
-    for row_id, count in counts:
-        name = book.name(row_id)
-        if name is not None:
-            by_name[name] = by_name.get(name, 0) + count
-    order = sorted(by_name.items(), key=lambda item: (-item[1], item[0].casefold()))
-    return [FacetCount(name, count) for name, count in order]
 
 
 def _hit(m: _Matches, article_id: int, score: float, docnum: int) -> Hit:
