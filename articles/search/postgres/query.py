@@ -15,11 +15,11 @@ from datetime import date
 from time import monotonic
 
 from django.db import DatabaseError, connection, transaction
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
 from articles.facet_registry import FACETS
-from articles.search import dates, names, reading, syntax
-from articles.search.analysis import EXACT, fold_word
+from articles.search import dates, names, reading, spelling, syntax
+from articles.search.analysis import EXACT
 from articles.search.base import IndexUnavailable
 from articles.search.budget import SearchBudget, SearchTooSlow
 from articles.search.types import (
@@ -50,9 +50,6 @@ ORDERS = {
     "oldest": "sort_day ASC NULLS LAST, article_id",
     "added": "added DESC NULLS LAST, article_id DESC",
 }
-RARE_WORD = 3  # only words in fewer articles than this get a spelling suggestion
-SUGGESTION_TRIES = 6  # spellings tried (one count each) before giving up
-SUGGESTION_CANDIDATES = 5
 
 
 # Settings of a search's transaction: the planner told to use the indexes (a term in a fifth of the
@@ -374,12 +371,12 @@ def _candidates(cursor, word: str, maxdist: int, prefix: int) -> list[str]:
 
 
 def _common(cursor, words: list[str], wanted: int) -> list[str]:
-    """The first SUGGESTION_CANDIDATES of `words` in the bodies of more than `wanted` articles."""
+    """The first spelling.CANDIDATES_PER_TRY of `words` in the bodies of more than `wanted` articles."""
     kept = []
     for word in words:
         if _frequency(cursor, lexeme(EXACT_MARK + word) + ":D", wanted + 1) > wanted:
             kept.append(word)
-            if len(kept) == SUGGESTION_CANDIDATES:
+            if len(kept) == spelling.CANDIDATES_PER_TRY:
                 break
     return kept
 
@@ -397,45 +394,27 @@ def _count(req: SearchRequest, text: str, deadline: float) -> int:
 
 
 def _suggestion(req: SearchRequest, parsed: syntax.Query, total: int) -> str:
-    """The query with unknown or rare words respelled, when the respelled query finds more than
-    the `total` the query found; "" when no spelling does. A word the index knows is left alone
-    when the query found something: it is spelled as intended."""
-    text, best, tries = parsed.text, total, 0
-    # All the tries together get half a search's time: a suggestion is a courtesy.
-    deadline = monotonic() + SearchBudget().seconds / 2
-    nodes = [n for n, negated in syntax.walk(parsed.tree) if not negated and isinstance(n, syntax.Word)]
-    for node in sorted(nodes, key=lambda n: n.start, reverse=True):  # later spans first: offsets hold
-        if not node.text.isalpha() or len(node.text) < 3:
-            continue
-        word = fold_word(node.text.lower())
-        # With the search settings: a count capped by LIMIT would otherwise read the table row by
-        # row, expecting a rare word early (Reuters, 0 hits for "dbcg": 1.2 s instead of 5 ms).
+    """Did-you-mean (spelling.py) over the lexicon table. With the search settings: a count capped
+    by LIMIT would otherwise read the table row by row, expecting a rare word early (Reuters, 0
+    hits for "dbcg": 1.2 s instead of 5 ms)."""
+
+    def frequency(word: str) -> int:
         with _limits(float("inf")) as cursor:
-            frequency = _frequency(cursor, lexeme(EXACT_MARK + word), RARE_WORD)
-            if frequency >= RARE_WORD or (frequency and total):
-                continue
-            # One edit first; two only for a word the index has never seen.
-            attempts = ((1, 1), (2, 2)) if frequency == 0 else ((1, 1),)
-            wanted = max(frequency, 1) * 3
-            candidates = []
-            for maxdist, prefix in attempts:
-                found = _candidates(cursor, word, maxdist, prefix)
-                found.sort(key=lambda c: (Levenshtein.distance(word, c), Indel.distance(word, c), c))
-                candidates += _common(cursor, found, wanted)
-        candidates.sort(key=lambda c: (Levenshtein.distance(word, c), Indel.distance(word, c)))
-        for candidate in dict.fromkeys(candidates):
-            if tries >= SUGGESTION_TRIES:
-                break
-            tries += 1
-            respelled = text[: node.start] + candidate + text[node.end :]
-            try:
-                found = _count(req, respelled, deadline)
-            except SearchTooSlow:
-                return text if best > total else ""
-            if found > best:
-                text, best = respelled, found
-                break
-    return text if best > total else ""
+            return _frequency(cursor, lexeme(EXACT_MARK + word), spelling.RARE_WORD)
+
+    def candidates(word: str, maxdist: int, prefix: int, wanted: int) -> list[str]:
+        with _limits(float("inf")) as cursor:
+            found = _candidates(cursor, word, maxdist, prefix)
+            found.sort(key=lambda c: (*spelling.closeness(word)(c), c))
+            return _common(cursor, found, wanted)
+
+    return spelling.suggestion(
+        parsed,
+        total,
+        frequency=frequency,
+        candidates=candidates,
+        count=lambda text, deadline: _count(req, text, deadline),
+    )
 
 
 # --- more like this -------------------------------------------------------------------------

@@ -12,15 +12,13 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from time import monotonic
 
 import numpy as np
-from rapidfuzz.distance import Indel, Levenshtein
 from whoosh import query as wq
 from whoosh.query.compound import DefaultOr
 
 from articles.facet_registry import FACETS
-from articles.search import names, reading, syntax
+from articles.search import names, reading, spelling, syntax
 from articles.search.analysis import EXACT, STEMMED, fold_word
 from articles.search.budget import SearchBudget, SearchTooSlow
 from articles.search.dates import UNDATED
@@ -31,9 +29,6 @@ from .expansion import WordsQuery
 from .facets import FacetTables, tables_for
 
 logger = logging.getLogger(__name__)
-
-RARE_WORD = 3  # only words in fewer articles than this get a spelling suggestion
-SUGGESTION_TRIES = 6  # spellings tried (one count each) before giving up
 
 
 class _Compiler:
@@ -312,46 +307,24 @@ def _count(searcher, req: SearchRequest, text: str, deadline: float) -> int:
 
 
 def _suggestion(searcher, req: SearchRequest, parsed: syntax.Query, total: int) -> str:
-    """The query with unknown or rare words respelled, when the respelled query finds more than
-    the `total` the query found; "" when no spelling does. A word the index knows is left alone
-    when the query found something: it is spelled as intended."""
+    """Did-you-mean (spelling.py) over this index's exact words."""
     reader = searcher.reader()
     corrector = searcher.corrector("body_exact")
-    text, best, tries = parsed.text, total, 0
-    # All the tries together get half a search's time: a suggestion is a courtesy.
-    deadline = monotonic() + SearchBudget().seconds / 2
-    nodes = [n for n, negated in syntax.walk(parsed.tree) if not negated and isinstance(n, syntax.Word)]
-    for node in sorted(nodes, key=lambda n: n.start, reverse=True):  # later spans first: offsets hold
-        if not node.text.isalpha() or len(node.text) < 3:
-            continue
-        word = fold_word(node.text.lower())
-        frequency = reader.doc_frequency("body_exact", word) + reader.doc_frequency("title_exact", word)
-        if frequency >= RARE_WORD or (frequency and total):
-            continue
-        # One edit first; two (ten times the cost) only for a word the index has never seen.
-        attempts = ((1, 1), (2, 2)) if frequency == 0 else ((1, 1),)
-        candidates = [
-            candidate
-            for maxdist, prefix in attempts
-            for candidate in corrector.suggest(word, limit=5, maxdist=maxdist, prefix=prefix)
-            if reader.doc_frequency("body_exact", candidate) > max(frequency, 1) * 3
-        ]
-        # Closest first; among equals, the one keeping most of the letters in order ("tarrif":
-        # "tariff" before "tariq", both two edits away).
-        candidates.sort(key=lambda c: (Levenshtein.distance(word, c), Indel.distance(word, c)))
-        for candidate in dict.fromkeys(candidates):
-            if tries >= SUGGESTION_TRIES:
-                break
-            tries += 1
-            respelled = text[: node.start] + candidate + text[node.end :]
-            try:
-                found = _count(searcher, req, respelled, deadline)
-            except SearchTooSlow:
-                return text if best > total else ""
-            if found > best:
-                text, best = respelled, found
-                break
-    return text if best > total else ""
+
+    def frequency(word: str) -> int:
+        return reader.doc_frequency("body_exact", word) + reader.doc_frequency("title_exact", word)
+
+    def candidates(word: str, maxdist: int, prefix: int, wanted: int) -> list[str]:
+        near = corrector.suggest(word, limit=spelling.CANDIDATES_PER_TRY, maxdist=maxdist, prefix=prefix)
+        return [c for c in near if reader.doc_frequency("body_exact", c) > wanted]
+
+    return spelling.suggestion(
+        parsed,
+        total,
+        frequency=frequency,
+        candidates=candidates,
+        count=lambda text, deadline: _count(searcher, req, text, deadline),
+    )
 
 
 def search(req: SearchRequest) -> SearchResult:
