@@ -51,6 +51,7 @@ from articles.search.whoosh.index import document_fields  # noqa: E402
 from articles.search.whoosh.schema import build_schema  # noqa: E402
 from bench.corpus10x import build  # noqa: E402
 from bench.reuters import iter_reuters  # noqa: E402
+from bench.serve import process_memory  # noqa: E402
 
 OUT = REPO / "bench" / "out" / "reuters"
 
@@ -122,11 +123,8 @@ def tree_memory(root: int) -> tuple[int, int]:
     while frontier:
         pid = frontier.pop()
         try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Rss:"):
-                    rss += int(line.split()[1]) * 1024
-                elif line.startswith("Pss:"):
-                    pss += int(line.split()[1]) * 1024
+            process_rss, process_pss = process_memory(pid)
+            rss, pss = rss + process_rss, pss + process_pss
             for task in Path(f"/proc/{pid}/task").iterdir():
                 frontier.extend(int(child) for child in (task / "children").read_text().split())
         except OSError:

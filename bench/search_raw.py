@@ -25,9 +25,7 @@ import argparse
 import os
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import urllib.error
@@ -39,6 +37,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.serve import gunicorn, process_memory, worker_pids  # noqa: E402
+
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "reuters21578"
 DEFAULT_INDEX = Path("/tmp/archive-bench-index")
 FILTER_TOPIC = "earn"  # the corpus's most frequent topic
@@ -195,27 +196,6 @@ def time_search(queries: list[str], **filters) -> list[float]:
 GUNICORN_PORT = 8150  # this benchmark's port
 
 
-def _memory(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) of one process in bytes; PSS splits the pages it shares (the memory-mapped
-    tables, the page cache of the index) between the processes mapping them."""
-    found = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        key, _, rest = line.partition(":")
-        if key in ("Rss", "Pss"):
-            found[key] = int(rest.split()[0]) * 1024
-    return found["Rss"], found["Pss"]
-
-
-def _wait_for_port(port: int, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"gunicorn did not listen on {port}")
-
-
 def gunicorn_run(archive: Path, workers: int, queries: list[str]) -> None:
     """Serve `archive` with gunicorn and `workers` sync workers; every worker answers queries (all
     at once, `workers` at a time), then the queries are timed one after another through
@@ -227,15 +207,8 @@ def gunicorn_run(archive: Path, workers: int, queries: list[str]) -> None:
         "DATABASE_URL": f"sqlite:///{archive / 'archive.sqlite3'}",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only"),
         "SECURE_SSL_REDIRECT": "false",
-        "GUNICORN_BIND": f"127.0.0.1:{GUNICORN_PORT}",
-        "GUNICORN_WORKERS": str(workers),
     }
-    command = [sys.executable, "-m", "gunicorn", "-c", str(REPO / "archive/gunicorn.conf.py"), "archive.wsgi"]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    server = subprocess.Popen(command, env=env, cwd=REPO, **quiet)
-    try:
-        _wait_for_port(GUNICORN_PORT, 60)
-
+    with gunicorn(env, GUNICORN_PORT, workers) as server:
         failed = []
 
         def get(q: str) -> float:
@@ -257,18 +230,15 @@ def gunicorn_run(archive: Path, workers: int, queries: list[str]) -> None:
             f"slowest {timings[-1] * 1000:.1f} ms   ({len(timings)} queries)"
             + (f"; failed: {', '.join(failed)}" if failed else "")
         )
-        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-        sizes = [_memory(int(pid)) for pid in children]
+        children = worker_pids(server.pid)
+        sizes = [process_memory(pid) for pid in children]
         for pid, (rss, pss) in zip(children, sizes, strict=True):
             print(f"  worker {pid}: {rss / 2**20:6.0f} MB RSS {pss / 2**20:6.0f} MB PSS")
-        master = _memory(server.pid)
+        master = process_memory(server.pid)
         print(
             f"  {len(sizes)} workers together: {sum(r for r, _ in sizes) / 2**20:.0f} MB RSS, "
             f"{sum(p for _, p in sizes) / 2**20:.0f} MB PSS (and the master: {master[1] / 2**20:.0f} MB PSS)"
         )
-    finally:
-        server.terminate()
-        server.wait(30)
 
 
 def main() -> None:

@@ -5,7 +5,7 @@
         status, seconds = get(f"http://127.0.0.1:8160/api/search?q=oil")
         worker_pids(server.pid)
 
-Used by bench/load.py and bench/scale.py.
+Used by bench/load.py, bench/scale.py, bench/search_raw.py and bench/ingest.py.
 """
 
 import socket
@@ -81,6 +81,17 @@ def gunicorn(env: dict, port: int, workers: int | None = None, log: Path | None 
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def process_memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in bytes; PSS splits the pages it shares (memory-mapped tables,
+    the page cache of the index) between the processes mapping them."""
+    found = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("Rss", "Pss"):
+            found[key] = int(rest.split()[0]) * 1024
+    return found["Rss"], found["Pss"]
 
 
 def worker_pids(master: int) -> list[int]:
