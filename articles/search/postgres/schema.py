@@ -93,34 +93,29 @@ def tables_ddl(suffix: str = "") -> list[str]:
     ]
 
 
+# Each secondary index: its table, the end of its name, and what it indexes.
+_INDEXES = (
+    (DOCUMENT, "terms", "USING gin (terms)"),
+    (DOCUMENT, "facets", "USING gin (facets)"),
+    # "newest" and "oldest" (sort_day: the date, else the day added; NULL last both ways) and "added"
+    (DOCUMENT, "newest", "(sort_day DESC NULLS LAST, article_id DESC)"),
+    (DOCUMENT, "oldest", "(sort_day ASC NULLS LAST, article_id)"),
+    (DOCUMENT, "added", "(added DESC NULLS LAST, article_id DESC)"),
+    (DOCUMENT, "published", "(published)"),
+    (WORD, "trigrams", "USING gin (word gin_trgm_ops)"),
+)
+
+
 def indexes_ddl(suffix: str = "") -> list[str]:
-    d = f"{DOCUMENT}{suffix}"
     return [
-        f"CREATE INDEX {d}_terms ON {d} USING gin (terms)",
-        f"CREATE INDEX {d}_facets ON {d} USING gin (facets)",
-        # "newest" and "oldest" (sort_day: the date, else the day added; NULL last both ways) and "added"
-        f"CREATE INDEX {d}_newest ON {d} (sort_day DESC NULLS LAST, article_id DESC)",
-        f"CREATE INDEX {d}_oldest ON {d} (sort_day ASC NULLS LAST, article_id)",
-        f"CREATE INDEX {d}_added ON {d} (added DESC NULLS LAST, article_id DESC)",
-        f"CREATE INDEX {d}_published ON {d} (published)",
-        f"CREATE INDEX {WORD}{suffix}_trigrams ON {WORD}{suffix} USING gin (word gin_trgm_ops)",
+        f"CREATE INDEX {table}{suffix}_{name} ON {table}{suffix} {what}" for table, name, what in _INDEXES
     ]
 
 
 def index_names(suffix: str = "") -> list[str]:
-    d = f"{DOCUMENT}{suffix}"
-    return [
-        f"{d}_pkey",
-        f"{d}_terms",
-        f"{d}_facets",
-        f"{d}_newest",
-        f"{d}_oldest",
-        f"{d}_added",
-        f"{d}_published",
-        f"{WORD}{suffix}_pkey",
-        f"{WORD}{suffix}_trigrams",
-        f"{COUNT}{suffix}_pkey",
-    ]
+    """Every index of the tables named with `suffix`, their primary keys' too."""
+    keys = [f"{table}{suffix}_pkey" for table in (DOCUMENT, WORD, COUNT)]
+    return keys + [f"{table}{suffix}_{name}" for table, name, _ in _INDEXES]
 
 
 def _counted(rows: str, sign: str) -> str:
