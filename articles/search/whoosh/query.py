@@ -11,7 +11,7 @@ its plain words.
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 import numpy as np
 from whoosh import query as wq
@@ -25,6 +25,7 @@ from articles.search.dates import UNDATED
 from articles.search.types import SORTS, SUGGEST_BELOW, Hit, SearchRequest, SearchResult
 
 from . import index, scoring
+from .docmask import DocMaskQuery
 from .expansion import WordsQuery
 from .facets import FacetTables, tables_for
 
@@ -111,9 +112,8 @@ class _Compiler:
         return WordsQuery((node.field,), [str(i) for i in ids]), reading.names_matched(node.field, shown)
 
     def _datespan(self, node: syntax.DateSpan):
-        start = datetime.combine(node.start or date.min, time.min)
-        end = datetime.combine(node.end or date.max, time.max)
-        return wq.DateRange("date", start, end), reading.dates(node.start, node.end)
+        mask = self.tables.date_mask(node.start or date.min, node.end or date.max, undated=False)
+        return DocMaskQuery("date", mask, (node.start, node.end)), reading.dates(node.start, node.end)
 
     def _not(self, node: syntax.Not):
         q, text = self.compile(node.child)

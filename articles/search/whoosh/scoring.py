@@ -2,10 +2,11 @@
 call per document.
 
 Whoosh scores a document by walking its matcher tree once per match (`matcher.score()`), which is
-most of the cost of a broad query. For the trees that plain words, their word forms, AND, OR and
-exclusions build (unions, intersections, and-nots, boosts and term postings scored by BM25F or by
-weight), this reads each term's postings a block at a time and does the same arithmetic on arrays,
-in the same order, so the scores are the very numbers Whoosh would give. Any other matcher
+most of the cost of a broad query. For the trees that plain words, their word forms, date ranges,
+AND, OR and exclusions build (unions, intersections, and-nots, boosts, term postings scored by
+BM25F or by weight, and the masks of docmask.py), this reads each term's postings a block at a
+time and does the same arithmetic on arrays, in the same order, so the scores are the very
+numbers Whoosh would give. Any other matcher
 (phrases, spans, ...) raises Unsupported and the caller walks the tree as before.
 """
 
@@ -24,6 +25,7 @@ from whoosh.matching import (
 )
 from whoosh.scoring import BM25FScorer, WeightScorer
 
+from .docmask import MaskMatcher
 from .lengths import field_lengths
 
 
@@ -44,6 +46,8 @@ def matches(matcher, searcher) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, np.int64), np.zeros(0)
     if kind is W3LeafMatcher or kind is ListMatcher:
         return _leaf(matcher, searcher)
+    if kind is MaskMatcher:
+        return matcher.remaining()
     if kind is UnionMatcher:
         (ids_a, scores_a), (ids_b, scores_b) = matches(matcher.a, searcher), matches(matcher.b, searcher)
         ids = np.union1d(ids_a, ids_b)
