@@ -4,10 +4,10 @@ call per document.
 Whoosh scores a document by walking its matcher tree once per match (`matcher.score()`), which is
 most of the cost of a broad query. For the trees that plain words, their word forms, date ranges,
 AND, OR and exclusions build (unions, intersections, and-nots, boosts, term postings scored by
-BM25F or by weight, and the masks of docmask.py), this reads each term's postings a block at a
-time and does the same arithmetic on arrays, in the same order, so the scores are the very
-numbers Whoosh would give. Any other matcher
-(phrases, spans, ...) raises Unsupported and the caller walks the tree as before.
+BM25F or by weight, and the masks of docmask.py), this reads each term's postings whole
+(postings.py) and does the same arithmetic on arrays, in the same order, so the scores are the
+very numbers Whoosh would give. Any other matcher (phrases, spans, ...) raises Unsupported and the
+caller walks the tree as before.
 """
 
 import threading
@@ -25,6 +25,7 @@ from whoosh.matching import (
 )
 from whoosh.scoring import BM25FScorer, WeightScorer
 
+from . import postings
 from .docmask import MaskMatcher
 from .lengths import field_lengths
 
@@ -50,18 +51,19 @@ def matches(matcher, searcher) -> tuple[np.ndarray, np.ndarray]:
         return matcher.remaining()
     if kind is UnionMatcher:
         (ids_a, scores_a), (ids_b, scores_b) = matches(matcher.a, searcher), matches(matcher.b, searcher)
-        ids = np.union1d(ids_a, ids_b)
+        ids = _union(ids_a, ids_b)
         scores = np.zeros(len(ids))
         scores[np.searchsorted(ids, ids_a)] = scores_a
         scores[np.searchsorted(ids, ids_b)] += scores_b  # a.score() + b.score(), in that order
         return ids, scores
     if kind is IntersectionMatcher:
         (ids_a, scores_a), (ids_b, scores_b) = matches(matcher.a, searcher), matches(matcher.b, searcher)
-        ids, in_a, in_b = np.intersect1d(ids_a, ids_b, assume_unique=True, return_indices=True)
-        return ids, scores_a[in_a] + scores_b[in_b]
+        in_a = _members(ids_a, ids_b)
+        ids = ids_a[in_a]
+        return ids, scores_a[in_a] + scores_b[np.searchsorted(ids_b, ids)]
     if kind is AndNotMatcher:
         (ids, scores), (excluded, _) = matches(matcher.a, searcher), matches(matcher.b, searcher)
-        keep = ~np.isin(ids, excluded, assume_unique=True)
+        keep = ~_members(ids, excluded)
         return ids[keep], scores[keep]
     if kind is WrappingMatcher or kind is FilterMatcher:
         ids, scores = matches(matcher.child, searcher)
@@ -73,18 +75,40 @@ def matches(matcher, searcher) -> tuple[np.ndarray, np.ndarray]:
     raise Unsupported(kind.__name__)
 
 
+# Document numbers come ascending and unique from every matcher. numpy's own set functions sort
+# or hash them again, which was most of a broad word's search (union1d of its title and body
+# matches); these keep to the order they have.
+
+
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The ascending document numbers in either."""
+    merged = np.concatenate((a, b))
+    merged.sort(kind="stable")  # two ascending runs: a merge, in linear time
+    keep = np.ones(len(merged), dtype=bool)
+    np.not_equal(merged[1:], merged[:-1], out=keep[1:])
+    return merged[keep]
+
+
+def _members(ids: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Which of `ids` are in `among` (ascending)."""
+    if not len(among):
+        return np.zeros(len(ids), dtype=bool)
+    positions = np.minimum(np.searchsorted(among, ids), len(among) - 1)
+    return among[positions] == ids
+
+
 def _leaf(matcher, searcher) -> tuple[np.ndarray, np.ndarray]:
     scorer = matcher.scorer if type(matcher) is W3LeafMatcher else matcher._scorer
     if type(matcher) is W3LeafMatcher:
-        ids, weights = _read_blocks(matcher)
+        ids, weights = postings.remaining(matcher)
     else:
         ids, weights = [], []
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-    ids = np.asarray(ids, dtype=np.int64)
-    weights = np.asarray(weights, dtype=np.float64)
+        ids = np.asarray(ids, dtype=np.int64)
+        weights = np.asarray(weights, dtype=np.float64)
     if type(scorer) is WeightScorer:
         return ids, weights
     if type(scorer) is not BM25FScorer:
@@ -94,21 +118,6 @@ def _leaf(matcher, searcher) -> tuple[np.ndarray, np.ndarray]:
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     # whoosh.scoring.bm25, operation for operation
     return ids, idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
-
-
-def _read_blocks(matcher: W3LeafMatcher) -> tuple[list, list]:
-    """All of a posting list's ids and weights, a block at a time (W3LeafMatcher's own attributes:
-    it offers no public way to read a whole block)."""
-    ids, weights = [], []
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        ids.extend(matcher._ids[matcher._i :])
-        weights.extend(matcher._weights[matcher._i :])
-        matcher._next_block()
-    return ids, weights
 
 
 def _field_lengths(searcher, fieldname: str) -> np.ndarray:
