@@ -148,12 +148,15 @@ WITH m AS MATERIALIZED (
 ), s AS ({{scored}})
 """
 _UNRANKED = "SELECT article_id, sort_day, added, facets, 0.0::real AS score, false AS ranked FROM m"
-# Relevance: the newest RANKED matches with their scores, then the others newest first. Of the
-# others only as many are sorted as the page reaches (the last %s; None: all of them).
+# Relevance: the newest RANKED matches with their scores, then the others newest first. The window
+# is sorted from the matches dated no earlier than its last (their sort_day alone finds that day
+# faster than the full order finds the window: 77,000 matches in 10 ms instead of 20); of the others
+# only as many are sorted as the page reaches (the last %s; None: all of them).
+_NEWEST_DAYS = "SELECT sort_day FROM m ORDER BY sort_day DESC NULLS LAST OFFSET %s LIMIT 1"
 _RANKED = (
     f"SELECT w.article_id, w.sort_day, d.added, d.facets, ts_rank('{RANK_WEIGHTS}', d.terms, %s::tsquery, "
-    f"{RANK_NORMALISATION}) AS score, true AS ranked "
-    f"FROM (SELECT article_id, sort_day FROM m ORDER BY {ORDERS['newest']} LIMIT %s) w "
+    f"{RANK_NORMALISATION}) AS score, true AS ranked FROM (SELECT article_id, sort_day FROM m "
+    f"WHERE (sort_day >= ({_NEWEST_DAYS})) IS NOT FALSE ORDER BY {ORDERS['newest']} LIMIT %s) w "
     f"JOIN {DOCUMENT} d USING (article_id) UNION ALL (SELECT article_id, sort_day, added, facets, 0.0::real, "
     f"false FROM m ORDER BY {ORDERS['newest']} OFFSET %s LIMIT %s)"
 )
@@ -165,17 +168,20 @@ def _scored(plan: _Plan, reached: int | None) -> Sql:
     if plan.ranked is None:
         return Sql(_UNRANKED)
     beyond = None if reached is None else max(reached - RANKED, 0)
-    return Sql(_RANKED, [plan.ranked, RANKED, RANKED, beyond])
+    return Sql(_RANKED, [plan.ranked, RANKED - 1, RANKED, RANKED, beyond])
 
 
 # One statement: the matches once, then passes over them: the dates (whose counts add up to the
 # total) and every facet's values at once, both counted as search_pg_count keys them; and the page.
+# The facet values are counted per distinct set of them (a few thousand among 77,000 matches), which
+# unnests far fewer arrays.
 _SEARCH = (
     _MATCHES
     + f"""
 SELECT
     (SELECT json_agg(json_build_array(k, c)) FROM (
-        SELECT k, count(*) AS c FROM (SELECT unnest(facets) AS k FROM m) u GROUP BY k
+        SELECT k, sum(c)::bigint AS c FROM (SELECT unnest(facets) AS k, c FROM
+            (SELECT facets, count(*) AS c FROM m GROUP BY facets) sets) u GROUP BY k
         UNION ALL SELECT {DAY_KEY}, count(*) FROM m GROUP BY published) f),
     (SELECT json_agg(json_build_array(article_id, score, facets) ORDER BY {{order}}) FROM
         (SELECT * FROM s ORDER BY {{order}} LIMIT %s OFFSET %s) p)
