@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/DB ARCHIVE_DATA_DIR=DIR \
         .venv/bin/python -m bench.search_postgres_mix [--repeat 3] [--explain 3] [--corpus DIR]
+        [--only backend,api,html] [--baseline CHECKOUT]
 
 For a quick before/after of the postgres backend without serving or re-ingesting: the same 230
 queries as bench/scale.py (bench/scale_queries.py, names from this archive), each timed through
@@ -11,10 +12,16 @@ query runs `--repeat` times and its fastest run counts, as timeit's (the machine
 a slower run measures the neighbours). Prints the
 median, p95 and slowest of each, and the slowest queries; `--explain N` prints EXPLAIN (ANALYZE,
 BUFFERS) of the search statement of the N slowest.
+
+With `--baseline CHECKOUT` (another checkout of the archive, holding a copy of this script), the
+same queries also run through that checkout's code in a second process, alternating query by query
+with this one (which goes first alternates too), so that both meet the same load; then the ratios.
 """
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -113,24 +120,89 @@ def _kept(statements, execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
+class Baseline:
+    """This script in `--serve` mode in another checkout: one query in, its seconds out."""
+
+    def __init__(self, checkout: Path):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.search_postgres_mix", "--serve"],
+            cwd=checkout,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def time(self, label: str, query: dict, repeat: int) -> float:
+        self.process.stdin.write(json.dumps({"label": label, "query": query, "repeat": repeat}) + "\n")
+        self.process.stdin.flush()
+        return float(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def serve(runs: dict) -> None:
+    for line in sys.stdin:
+        asked = json.loads(line)
+        print(timed(runs[asked["label"]], [asked["query"]], asked["repeat"])[0], flush=True)
+
+
+def compare(label: str, run, baseline: Baseline, queries: list[dict], repeat: int) -> None:
+    """Each query through both, the order alternating; then both reports and the ratios."""
+    ours, theirs = [], []
+    for n, query in enumerate(queries):
+        if n % 2:
+            theirs.append(baseline.time(label, query, repeat))
+            ours.append(timed(run, [query], repeat)[0])
+        else:
+            ours.append(timed(run, [query], repeat)[0])
+            theirs.append(baseline.time(label, query, repeat))
+    report(f"{label} baseline", theirs, queries)
+    report(f"{label} this", ours, queries)
+    faster = sum(o < t for o, t in zip(ours, theirs, strict=True))
+    print(
+        f"   this / baseline: median {median(ours) / median(theirs):.2f}, p95 {p95(ours) / p95(theirs):.2f}, "
+        f"slowest {max(ours) / max(theirs):.2f}; faster on {faster} of {len(queries)} queries",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each query (its fastest counts)")
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN the N slowest backend searches")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the Reuters-21578 directory")
     parser.add_argument("--only", default="backend,api,html", help="which timings: backend,api,html")
+    parser.add_argument("--baseline", type=Path, help="another checkout to time alternately with this one")
+    parser.add_argument("--serve", action="store_true", help="time queries read from stdin (for --baseline)")
     args = parser.parse_args()
-    articles = [a for a in iter_reuters(args.corpus) if a.body.strip()]
-    queries = query_mix(articles, names())
     client = Client(SERVER_NAME="127.0.0.1")
     runs = {
         "backend": lambda q: backend().search(request_of(q)),
         "api": lambda q: client.get("/api/search", q),
         "html": lambda q: client.get("/", q),
     }
+    if args.serve:
+        serve(runs)
+        return
+    articles = [a for a in iter_reuters(args.corpus) if a.body.strip()]
+    queries = query_mix(articles, names())
     chosen = [label for label in args.only.split(",") if label in runs]
+    baseline = Baseline(args.baseline) if args.baseline else None
     for label in chosen:  # warm-up: the database's caches, names, templates
         timed(runs[label], queries, 1)
+        for query in queries if baseline else []:
+            baseline.time(label, query, 1)
+    if baseline:
+        print(
+            f"{len(queries)} queries, the fastest of {args.repeat} runs each, "
+            f"alternately with {args.baseline}"
+        )
+        for label in chosen:
+            compare(label, runs[label], baseline, queries, args.repeat)
+        baseline.close()
+        return
     print(
         f"{len(queries)} queries, the fastest of {args.repeat} runs each, "
         f"database {connection.settings_dict['NAME']}"
