@@ -141,18 +141,23 @@ def _plan(cursor, req: SearchRequest, parsed: syntax.Query, budget: SearchBudget
 
 
 # The matches (m), read once: what the orders, the facets and the dates need of each, never their
-# terms (which only the ranked matches read).
+# terms (which only the ranked matches read); and how many there are of each date and sort_day.
 _MATCHES = f"""
 WITH m AS MATERIALIZED (
     SELECT d.article_id, d.published, d.sort_day, d.added, d.facets FROM {DOCUMENT} d WHERE {{where}}
-), s AS ({{scored}})
+), days AS (SELECT published, sort_day, count(*) AS c FROM m GROUP BY published, sort_day),
+s AS ({{scored}})
 """
 _UNRANKED = "SELECT article_id, sort_day, added, facets, 0.0::real AS score, false AS ranked FROM m"
 # Relevance: the newest RANKED matches with their scores, then the others newest first. The window
-# is sorted from the matches dated no earlier than its last (their sort_day alone finds that day
-# faster than the full order finds the window: 77,000 matches in 10 ms instead of 20); of the others
-# only as many are sorted as the page reaches (the last %s; None: all of them).
-_NEWEST_DAYS = "SELECT sort_day FROM m ORDER BY sort_day DESC NULLS LAST OFFSET %s LIMIT 1"
+# is sorted from the matches of its days only: the newest days back to the one that brings their
+# count to RANKED (NULL, so all the matches, when there are fewer or the window reaches the matches
+# without a sort_day); for 77,000 matches this took 5 ms, sorting them all for the window 20. Of
+# the others only as many are sorted as the page reaches (the last %s; None: all of them).
+_NEWEST_DAYS = (
+    "SELECT sort_day FROM (SELECT sort_day, sum(sum(c)) OVER (ORDER BY sort_day DESC NULLS LAST) AS reach "
+    "FROM days GROUP BY sort_day) r WHERE reach >= %s ORDER BY sort_day DESC NULLS LAST LIMIT 1"
+)
 _RANKED = (
     f"SELECT w.article_id, w.sort_day, d.added, d.facets, ts_rank('{RANK_WEIGHTS}', d.terms, %s::tsquery, "
     f"{RANK_NORMALISATION}) AS score, true AS ranked FROM (SELECT article_id, sort_day FROM m "
@@ -168,7 +173,7 @@ def _scored(plan: _Plan, reached: int | None) -> Sql:
     if plan.ranked is None:
         return Sql(_UNRANKED)
     beyond = None if reached is None else max(reached - RANKED, 0)
-    return Sql(_RANKED, [plan.ranked, RANKED - 1, RANKED, RANKED, beyond])
+    return Sql(_RANKED, [plan.ranked, RANKED, RANKED, RANKED, beyond])
 
 
 # One statement: the matches once, then passes over them: the dates (whose counts add up to the
@@ -182,7 +187,7 @@ SELECT
     (SELECT json_agg(json_build_array(k, c)) FROM (
         SELECT k, sum(c)::bigint AS c FROM (SELECT unnest(facets) AS k, c FROM
             (SELECT facets, count(*) AS c FROM m GROUP BY facets) sets) u GROUP BY k
-        UNION ALL SELECT {DAY_KEY}, count(*) FROM m GROUP BY published) f),
+        UNION ALL SELECT {DAY_KEY}, sum(c)::bigint FROM days GROUP BY published) f),
     (SELECT json_agg(json_build_array(article_id, score, facets) ORDER BY {{order}}) FROM
         (SELECT * FROM s ORDER BY {{order}} LIMIT %s OFFSET %s) p)
 """
