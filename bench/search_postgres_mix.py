@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/DB ARCHIVE_DATA_DIR=DIR \
         .venv/bin/python -m bench.search_postgres_mix [--repeat 3] [--explain 3] [--corpus DIR]
-        [--only backend,api,html] [--baseline CHECKOUT]
+        [--only backend,api,html] [--baseline CHECKOUT [--baseline-database URL]]
 
 For a quick before/after of the postgres backend without serving or re-ingesting: the same 230
 queries as bench/scale.py (bench/scale_queries.py, names from this archive), each timed through
@@ -16,6 +16,7 @@ BUFFERS) of the search statement of the N slowest.
 With `--baseline CHECKOUT` (another checkout of the archive, holding a copy of this script), the
 same queries also run through that checkout's code in a second process, alternating query by query
 with this one (which goes first alternates too), so that both meet the same load; then the ratios.
+`--baseline-database` gives the baseline its own database (a copy built with the other schema).
 """
 
 import argparse
@@ -123,10 +124,11 @@ def _kept(statements, execute, sql, params, many, context):
 class Baseline:
     """This script in `--serve` mode in another checkout: one query in, its seconds out."""
 
-    def __init__(self, checkout: Path):
+    def __init__(self, checkout: Path, database: str | None):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bench.search_postgres_mix", "--serve"],
             cwd=checkout,
+            env={**os.environ, **({"DATABASE_URL": database} if database else {})},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -175,6 +177,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the Reuters-21578 directory")
     parser.add_argument("--only", default="backend,api,html", help="which timings: backend,api,html")
     parser.add_argument("--baseline", type=Path, help="another checkout to time alternately with this one")
+    parser.add_argument("--baseline-database", help="the baseline's DATABASE_URL (default: the same)")
     parser.add_argument("--serve", action="store_true", help="time queries read from stdin (for --baseline)")
     args = parser.parse_args()
     client = Client(SERVER_NAME="127.0.0.1")
@@ -189,7 +192,7 @@ def main() -> None:
     articles = [a for a in iter_reuters(args.corpus) if a.body.strip()]
     queries = query_mix(articles, names())
     chosen = [label for label in args.only.split(",") if label in runs]
-    baseline = Baseline(args.baseline) if args.baseline else None
+    baseline = Baseline(args.baseline, args.baseline_database) if args.baseline else None
     for label in chosen:  # warm-up: the database's caches, names, templates
         timed(runs[label], queries, 1)
         for query in queries if baseline else []:

@@ -20,7 +20,7 @@ from articles.search import backend, syntax
 from articles.search.analysis import EXACT, KEY_TERMS, STEMMED
 from articles.search.base import IndexBusy, IndexUnavailable
 from articles.search.budget import SearchBudget, SearchTooSlow
-from articles.search.postgres import documents, query, writing
+from articles.search.postgres import documents, query, schema, writing
 from articles.search.postgres.backend import PostgresBackend
 from articles.search.postgres.schema import COUNT, DOCUMENT, META
 from articles.search.types import SearchRequest
@@ -330,3 +330,20 @@ def test_pages_on_both_sides_of_the_ranked_window_follow_the_export_order(postgr
         pages = [backend().search(SearchRequest(q="barley", page=p, page_size=size)) for p in range(1, 10)]
         assert [h.id for r in pages for h in r.hits] == every
         assert {r.total for r in pages} == {9}
+
+
+@on_postgresql
+def test_the_documents_rows_keep_their_long_columns_out_of_line_after_a_rebuild_too(postgres):
+    """Rows over PostgreSQL's threshold keep only their short columns (schema.ROW_TARGET): every
+    match's row is read, its terms only when it is ranked."""
+
+    def options():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT reloptions FROM pg_class WHERE oid = '{DOCUMENT}'::regclass")
+            return cursor.fetchone()[0]
+
+    assert options() == [f"toast_tuple_target={schema.ROW_TARGET}"]
+    article = store("Long", " ".join(f"harvest{n}" for n in range(400)))
+    postgres.rebuild(indexing.iter_documents())
+    assert options() == [f"toast_tuple_target={schema.ROW_TARGET}"]
+    assert ids("harvest399") == {article.pk}
