@@ -20,7 +20,7 @@ from articles.search import backend, syntax
 from articles.search.analysis import EXACT, KEY_TERMS, STEMMED
 from articles.search.base import IndexBusy, IndexUnavailable
 from articles.search.budget import SearchBudget, SearchTooSlow
-from articles.search.postgres import documents, query, writing
+from articles.search.postgres import documents, query, schema, writing
 from articles.search.postgres.backend import PostgresBackend
 from articles.search.postgres.schema import COUNT, DOCUMENT, META
 from articles.search.types import SearchRequest
@@ -203,11 +203,13 @@ def test_tables_of_another_schema_version_ask_for_a_rebuild(postgres):
 def test_a_search_leaves_the_sessions_settings_as_they_were(postgres):
     store("Rye", "Rye.")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('statement_timeout'), current_setting('enable_seqscan')")
-        before = cursor.fetchone()
+        shown = "SELECT current_setting(s) FROM unnest(%s::text[]) s"
+        names = ["statement_timeout", "enable_seqscan", "jit", "work_mem"]
+        cursor.execute(shown, [names])
+        before = cursor.fetchall()
         backend().search(SearchRequest(q="rye~1 OR r*"))
-        cursor.execute("SELECT current_setting('statement_timeout'), current_setting('enable_seqscan')")
-        assert cursor.fetchone() == before
+        cursor.execute(shown, [names])
+        assert cursor.fetchall() == before
 
 
 @on_postgresql
@@ -313,3 +315,35 @@ def test_relevance_ranks_the_newest_matches_first_and_lists_the_rest_newest_firs
     assert scores[:3] == sorted(scores[:3], reverse=True) and min(scores[:3]) > 0 and scores[3] == 0
     second = backend().search(SearchRequest(q="barley", page=2, page_size=4))
     assert [h.id for h in result.hits + second.hits] == every
+
+
+@on_postgresql
+def test_pages_on_both_sides_of_the_ranked_window_follow_the_export_order(postgres, monkeypatch):
+    """The matches past the ranked window are sorted only as far as the page asked for reaches;
+    every page, whatever its size, is still the export's order cut at its place."""
+    monkeypatch.setattr(query, "RANKED", 3)
+    for n in range(9):
+        store(f"Bulletin {n}", "barley " * (1 + n % 4) + "report", date(2025, 8, 1 + n) if n % 3 else None)
+    every = list(backend().iter_ids(SearchRequest(q="barley")))
+    assert len(every) == 9
+    for size in (1, 2, 4):
+        pages = [backend().search(SearchRequest(q="barley", page=p, page_size=size)) for p in range(1, 10)]
+        assert [h.id for r in pages for h in r.hits] == every
+        assert {r.total for r in pages} == {9}
+
+
+@on_postgresql
+def test_the_documents_rows_keep_their_long_columns_out_of_line_after_a_rebuild_too(postgres):
+    """Rows over PostgreSQL's threshold keep only their short columns (schema.ROW_TARGET): every
+    match's row is read, its terms only when it is ranked."""
+
+    def options():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT reloptions FROM pg_class WHERE oid = '{DOCUMENT}'::regclass")
+            return cursor.fetchone()[0]
+
+    assert options() == [f"toast_tuple_target={schema.ROW_TARGET}"]
+    article = store("Long", " ".join(f"harvest{n}" for n in range(400)))
+    postgres.rebuild(indexing.iter_documents())
+    assert options() == [f"toast_tuple_target={schema.ROW_TARGET}"]
+    assert ids("harvest399") == {article.pk}
