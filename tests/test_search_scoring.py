@@ -48,6 +48,8 @@ def whoosh_matches(matcher) -> tuple[np.ndarray, np.ndarray]:
         ("topic:Grain wheat", True),
         ("wheat date:[1987-03-01 to 1987-08-31]", True),
         ("harvest date:[1987-10-01 to *]", True),
+        ("NOT date:[1987-10-01 to *]", True),
+        ("wheat OR NOT barley", True),
         ("wheat OR date:[* to 1987-02-28]", True),
         # On an index this small Whoosh preloads some ORs into an ArrayUnionMatcher: left to it.
         ("wheat OR barley OR rain", False),

@@ -3,11 +3,11 @@ call per document.
 
 Whoosh scores a document by walking its matcher tree once per match (`matcher.score()`), which is
 most of the cost of a broad query. For the trees that plain words, their word forms, date ranges,
-AND, OR and exclusions build (unions, intersections, and-nots, boosts, term postings scored by
-BM25F or by weight, and the masks of docmask.py), this reads each term's postings whole
-(postings.py) and does the same arithmetic on arrays, in the same order, so the scores are the
-very numbers Whoosh would give. Any other matcher (phrases, spans, ...) raises Unsupported and the
-caller walks the tree as before.
+AND, OR, NOT and exclusions build (unions, intersections, and-nots, inverses, boosts, term
+postings scored by BM25F or by weight, and the masks of docmask.py), this reads each term's
+postings whole (postings.py) and does the same arithmetic on arrays, in the same order, so the
+scores are the very numbers Whoosh would give. Any other matcher (phrases, spans, ...) raises
+Unsupported and the caller walks the tree as before.
 """
 
 import threading
@@ -18,6 +18,7 @@ from whoosh.matching import (
     AndNotMatcher,
     FilterMatcher,
     IntersectionMatcher,
+    InverseMatcher,
     ListMatcher,
     NullMatcherClass,
     UnionMatcher,
@@ -65,6 +66,14 @@ def matches(matcher, searcher) -> tuple[np.ndarray, np.ndarray]:
         (ids, scores), (excluded, _) = matches(matcher.a, searcher), matches(matcher.b, searcher)
         keep = ~_members(ids, excluded)
         return ids[keep], scores[keep]
+    if kind is InverseMatcher:  # NOT: every live document from where it stands but the child's
+        excluded, _ = matches(matcher.child, searcher)
+        ids = np.arange(matcher._id, matcher.limit, dtype=np.int64)
+        ids = ids[~_members(ids, excluded)]
+        reader = searcher.reader()
+        if reader.has_deletions():
+            ids = ids[_members(ids, np.fromiter(reader.all_doc_ids(), np.int64))]
+        return ids, np.full(len(ids), float(matcher._weight))
     if kind is WrappingMatcher or kind is FilterMatcher:
         ids, scores = matches(matcher.child, searcher)
         if kind is FilterMatcher:  # deleted documents, or a filter set
