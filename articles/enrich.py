@@ -40,6 +40,7 @@ from articles.models import (
     RejectedName,
     Topic,
     TopicLink,
+    free_slug,
 )
 
 logger = logging.getLogger(__name__)
@@ -135,12 +136,22 @@ class Enricher:
         self.rejected = {name_key(name) for name in RejectedName.objects.values_list("name", flat=True)}
         self.people = PersonDirectory()
         self.persons: dict[int, Person | None] = {}
+        # People created since the last save_new_people, under stand-in ids (negative), and the
+        # slugs taken, theirs included.
+        self.unsaved: dict[int, tuple[Person, tuple[str, ...]]] = {}
+        self.slugs = set(Person.objects.values_list("slug", flat=True))
 
     # --- people -------------------------------------------------------------------------------
 
     def resolve_person(self, name: str) -> Person | None:
         """The one Person for `name` (found, renamed to this longer form, or created);
         None when the name, or the person it would join, was rejected by a curator."""
+        person = self._resolve(name)
+        self.save_new_people()
+        return person
+
+    def _resolve(self, name: str) -> Person | None:
+        """resolve_person, leaving a new person to save_new_people."""
         name = clean_name(name)
         key = name_key(name)
         if not key or key in self.rejected:
@@ -156,10 +167,30 @@ class Enricher:
             shorter = {pk for pk in self.people.shorter_people(key) if self._existing(pk)}
             if len(shorter) == 1:
                 return self._lengthen(self._existing(shorter.pop()), name, key)
-        person = Person.objects.create(name=name)
-        self.people.add(key, person.pk, canonical=True)
-        self.persons[person.pk] = person
+        return self._create(name, key)
+
+    def _create(self, name: str, key: tuple[str, ...]) -> Person:
+        """A new person, inserted with the others by save_new_people: one query for a batch's
+        new people instead of two each. Until then it is known by a stand-in id."""
+        person = Person(name=name, slug=free_slug(name, self.slugs.__contains__))
+        self.slugs.add(person.slug)
+        stand_in = -1 - len(self.unsaved)
+        self.unsaved[stand_in] = (person, key)
+        self.people.add(key, stand_in, canonical=True)
+        self.persons[stand_in] = person
         return person
+
+    def save_new_people(self) -> None:
+        """Insert the people created since the last call (inside the caller's transaction, before
+        the links to them), and know them by their ids from then on."""
+        if not self.unsaved:
+            return
+        Person.objects.bulk_create(person for person, _ in self.unsaved.values())
+        for stand_in, (person, key) in self.unsaved.items():
+            self.people.add(key, person.pk, canonical=True)
+            del self.people.canonical[stand_in]
+            self.persons[person.pk] = self.persons.pop(stand_in)
+        self.unsaved = {}
 
     def _existing(self, pk: int | None) -> Person | None:
         """The person with this id if it exists, fetched once per run. A caller whose transaction
@@ -171,12 +202,14 @@ class Enricher:
         return self.persons[pk]
 
     def _add_alias(self, person: Person, name: str, key: tuple[str, ...]) -> None:
+        self.save_new_people()
         PersonAlias.objects.get_or_create(name=name, defaults={"person": person})
         self.people.add(key, person.pk)
 
     def _lengthen(self, person: Person, name: str, key: tuple[str, ...]) -> Person:
         """The longer form becomes the canonical name, the old one an alias; its articles are
         reindexed, since their index entries show the old name."""
+        self.save_new_people()
         old_name = person.name
         person.name = name
         person.save(update_fields=["name"])
@@ -197,11 +230,12 @@ class Enricher:
         self, article: Article, mentions: list[MentionDraft]
     ) -> tuple[list[PersonLink], list[TopicLink]]:
         """The person and topic links of an article that has none yet, for the caller to create
-        with other articles' (inside its transaction, as people may be created)."""
+        with other articles' (inside its transaction, after save_new_people)."""
         return self._person_links(article, mentions), self._topic_links(article)
 
     def link_people(self, article: Article, mentions: list[MentionDraft], *, new: bool = False) -> None:
         links = self._person_links(article, mentions)
+        self.save_new_people()
         if not new:
             PersonLink.objects.filter(article=article, assigned=Assignment.RULE).delete()
             manual = set(article.person_links.values_list("person_id", flat=True))
@@ -218,16 +252,18 @@ class Enricher:
         TopicLink.objects.bulk_create(links)
 
     def _person_links(self, article: Article, mentions: list[MentionDraft]) -> list[PersonLink]:
-        by_person: dict[int, list[dict]] = defaultdict(list)
+        # By the person itself: one not yet saved has no id (resolve_person returns one object
+        # per person).
+        by_person: dict[int, tuple[Person, list[dict]]] = {}
         for mention in mentions:
-            person = self.resolve_person(mention.name)
+            person = self._resolve(mention.name)
             if person is not None:
-                by_person[person.pk].append(
+                by_person.setdefault(id(person), (person, []))[1].append(
                     {"phrase": mention.phrase, "start": mention.start, "end": mention.end}
                 )
         return [
-            PersonLink(article=article, person_id=pk, assigned=Assignment.RULE, mentions=found)
-            for pk, found in by_person.items()
+            PersonLink(article=article, person=person, assigned=Assignment.RULE, mentions=found)
+            for person, found in by_person.values()
         ]
 
     def _topic_links(self, article: Article) -> list[TopicLink]:

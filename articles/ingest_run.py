@@ -5,7 +5,8 @@ Two runs never overlap (ingest_lock.py). Where the search backend asks for it
 (`index_in_background`), the index is written by a second process while this one reads files and
 writes the database: it reads the stored articles back and hands them to the backend's bulk
 session, so that every core is busy; reading and person extraction move to a process pool only
-where there are more cores. Anything stored but not yet indexed when a run dies stays marked `needs_indexing`,
+where there are more cores, and a large export (read a record at a time) is read by a process of
+its own. Anything stored but not yet indexed when a run dies stays marked `needs_indexing`,
 and the next run indexes it first. A file that takes longer than its time budget fails alone; a
 full disk stops the run with one sentence (DiskFull). A run marks resolved the earlier failures
 of the files it read fine.
@@ -22,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from queue import Empty
+from queue import Empty, Full
 
 from django.conf import settings
 from django.db import connection, connections
@@ -119,15 +120,83 @@ def read_all(paths: Iterable[str | os.PathLike], workers: int) -> Iterator[Artic
                 yield from items
         files = []
     _init_worker(settings.ARCHIVE_PERSON_EXTRACTOR, forked=False)
-    for path in files + streamed:
+    for path in files:
         yield from _drafts(path, max_bytes, budget)
+    if streamed:
+        yield from _read_ahead(streamed, max_bytes, budget)
+
+
+# Drafts the reader process sends at a time, and the most sends waiting (memory stays flat).
+READ_AHEAD_CHUNK = 50
+READ_AHEAD_CHUNKS = 8
+
+
+class ReaderDied(Exception):
+    """The process reading a large export stopped before its end."""
+
+
+def _read_ahead(paths: list[str], max_bytes: int, budget: float) -> Iterator[ArticleDraft | FileFailure]:
+    """The drafts of large exports, read (and their people found) by a process of their own while
+    this one stores what it has sent: reading is a third of the run's own work, and there is no
+    other reader where the pool does not pay. Each article keeps its time budget there."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(READ_AHEAD_CHUNKS)
+    # A daemon, so it never outlives the run; it uses no database connection.
+    process = context.Process(
+        target=_read_into,
+        args=(queue, paths, max_bytes, budget, settings.ARCHIVE_PERSON_EXTRACTOR, os.getpid()),
+        daemon=True,
+    )
+    process.start()
+    try:
+        while (chunk := _next_chunk(queue, process)) is not None:
+            yield from chunk
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+
+
+def _read_into(queue, paths: list[str], max_bytes: int, budget: float, extractor_path: str, parent: int):
+    """The reader process: sends the drafts of `paths` in chunks, then None."""
+    _init_worker(extractor_path)
+    chunk = []
+    for path in paths:
+        for item in _drafts(path, max_bytes, budget):
+            chunk.append(item)
+            if len(chunk) == READ_AHEAD_CHUNK:
+                _send(queue, chunk, parent)
+                chunk = []
+    _send(queue, chunk, parent)
+    _send(queue, None, parent)
+
+
+def _send(queue, chunk: list | None, parent: int) -> None:
+    while True:
+        try:
+            return queue.put(chunk, timeout=1)
+        except Full:
+            if os.getppid() != parent:
+                raise RunDied from None
+
+
+def _next_chunk(queue, process) -> list | None:
+    while True:
+        try:
+            return queue.get(timeout=1)
+        except Empty:
+            if not process.is_alive():
+                raise ReaderDied(
+                    f"The process reading the export stopped (exit code {process.exitcode}) before its end: "
+                    "run the same ingest again, and report it if it stays."
+                ) from None
 
 
 # --- indexing, in a background process ------------------------------------------------------
 
 
 class RunDied(Exception):
-    """The ingest process that fed this indexer is gone (killed): nothing more will come."""
+    """The ingest process this indexer or reader serves is gone (killed): it stops."""
 
 
 def _next_batch(queue, parent: int):

@@ -261,9 +261,14 @@ class IngestFailure(models.Model):
 
 def unique_slug(model, name):
     """A slug for `name` not yet used by `model`: "asim-munir", then "asim-munir-2", ..."""
+    return free_slug(name, lambda slug: model.objects.filter(slug=slug).exists())
+
+
+def free_slug(name, taken) -> str:
+    """The first slug for `name` that is not `taken(slug)`: "asim-munir", then "asim-munir-2", ..."""
     base = slugify(name)[:90] or "item"
     slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
+    while taken(slug):
         n += 1
         slug = f"{base}-{n}"
     return slug

@@ -222,6 +222,7 @@ def store_new(drafts: list[ArticleDraft], catalog: Catalog, enricher: Enricher) 
             people, topics = enricher.new_links(article, draft.mentions)
             person_links += people
             topic_links += topics
+        enricher.save_new_people()
         PersonLink.objects.bulk_create(person_links)
         TopicLink.objects.bulk_create(topic_links)
         SourceFile.objects.bulk_create(

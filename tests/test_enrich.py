@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.enrich import Enricher, apply_topics, preview_topic_rule, reextract
-from articles.ingest.draft import MentionDraft
+from articles.ingest.draft import ArticleDraft, MentionDraft
 from articles.ingest.topics import RuleError, validate_rule
 from articles.ingest_run import ingest_paths
 from articles.models import (
@@ -22,6 +24,7 @@ from articles.models import (
     Topic,
     TopicLink,
 )
+from articles.store import Catalog, store_new
 
 pytestmark = pytest.mark.django_db
 NUMBERS = itertools.count()
@@ -366,3 +369,27 @@ def test_the_sample_corpus_gives_its_five_people():
         assert person in names, (person, names)
     assert {"Elena Vasquez", "Tariq Qureshi"} <= aliases
     assert not names & {"Vasquez", "Durand", "Qureshi", "Amelie Durand"}
+
+
+def test_a_batchs_new_people_are_inserted_in_one_query_with_the_names_and_slugs_one_at_a_time_gives():
+    Person.objects.create(name="Obrien Smith")  # slug "obrien-smith" is taken
+    names = [["O'Brien Smith", "Ann Lee"], ["O.Brien Smith", "Ann Lee", "Trump"], ["Donald Trump"]]
+    drafts = [
+        ArticleDraft(origin=f"batch/{n}", content_hash=f"batch-{n}", title="Talks", body="Talks went on.")
+        for n in range(len(names))
+    ]
+    for draft, found in zip(drafts, names, strict=True):
+        draft.mentions = [mention(name) for name in found]
+    with CaptureQueriesContext(connection) as queries:
+        store_new(drafts, Catalog(), Enricher())
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "articles_person"')]
+    assert len(inserts) == 1  # all four, saved when "Donald Trump" renames "Trump"
+    assert dict(Person.objects.values_list("name", "slug")) == {
+        "Obrien Smith": "obrien-smith",
+        "O'Brien Smith": "obrien-smith-2",
+        "O.Brien Smith": "obrien-smith-3",
+        "Ann Lee": "ann-lee",
+        "Donald Trump": "trump",
+    }
+    assert set(PersonAlias.objects.values_list("name", flat=True)) == {"Trump"}
+    assert people_of(Article.objects.get(origin="batch/1")) == {"O.Brien Smith", "Ann Lee", "Donald Trump"}

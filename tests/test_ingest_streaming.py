@@ -2,11 +2,13 @@
 record), and a file that takes too long to read fails alone while the batch goes on."""
 
 import json
+import os
 import time
 import tracemalloc
 
 import pytest
 
+from articles import ingest_run
 from articles.ingest.draft import ArticleDraft, FileFailure
 from articles.ingest.read import iter_file, read_file
 from articles.ingest_run import ingest_paths
@@ -119,3 +121,31 @@ def test_a_file_over_the_time_budget_fails_and_the_batch_goes_on(tmp_path, setti
     assert (failure.path, failure.code) == (str(slow), "too-slow")
     assert "0.5 s budget" in failure.message
     assert Article.objects.get().title == "Talks resume in Doha"
+
+
+@pytest.mark.django_db
+def test_a_record_over_the_time_budget_in_a_large_export_fails_alone(tmp_path, settings):
+    # A large export is read by a process of its own: the budget holds there too.
+    settings.ARCHIVE_MAX_FILE_BYTES = LIMIT
+    settings.ARCHIVE_PERSON_EXTRACTOR = "tests.stalling_extractor.StallingExtractor"
+    settings.ARCHIVE_INGEST_SECONDS_PER_FILE = 0.5
+    records = [record(n) for n in range(1, 31)]
+    records[9]["text"] += " The minister said the talks would STALL."
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    started = time.monotonic()
+    report = ingest_paths([path], workers=1)
+    assert time.monotonic() - started < 30
+    assert (report.counts["new"], report.counts["failed"]) == (29, 1)
+    failure = IngestFailure.objects.get()
+    assert (failure.path, failure.code) == (f"{path}#10", "too-slow")
+
+
+@pytest.mark.django_db
+def test_a_reader_process_that_dies_stops_the_run_with_a_sentence(tmp_path, settings, monkeypatch):
+    settings.ARCHIVE_MAX_FILE_BYTES = LIMIT
+    path = write_jsonl(tmp_path / "big.jsonl", 30)
+    monkeypatch.setattr(ingest_run, "_drafts", lambda *args: os._exit(3))  # runs in the reader
+    with pytest.raises(ingest_run.ReaderDied, match=r"stopped \(exit code 3\).*run the same ingest again"):
+        ingest_paths([path], workers=1)
+    assert Article.objects.count() == 0

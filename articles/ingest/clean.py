@@ -21,6 +21,9 @@ _SOCIAL_NETWORKS = regex.compile(
     r"|pinterest|threads|snapchat|tumblr|bluesky|mastodon|messenger|e-?mail|print|copy\s+link|rss",
     regex.IGNORECASE,
 )
+# A character that can be in no network name, share label or separator: a line holding one is
+# not a list of networks (nor is most prose, which is spared the searches below).
+_NOT_IN_SOCIAL_LIST = regex.compile(r"[^\sa-ik-pr-y,;|/·•&+:\-]", regex.IGNORECASE)
 _SHARE_LABEL = regex.compile(r"^share(?:\s+(?:on|via))?\s*:?", regex.IGNORECASE)
 _NETWORK_SEPARATORS = regex.compile(r"[\s,;|/·•&+]+|\band\b", regex.IGNORECASE)
 
@@ -60,11 +63,22 @@ _PROMPTS = {
     r"|sponsored(?:\s+content)?|scroll\s+to\s+continue.*|continue\s+reading|loading\W*"
     r"|listen\s+to\s+this\s+article|open\s+in\s+app|(?:tags|topics|filed\s+under)\s*:.*",
 }
-# One alternation, each rule a named group: the group that matched names the rule.
-_PROMPT = regex.compile(
-    "|".join(f"(?P<{rule.replace('-', '_')}>{pattern})" for rule, pattern in _PROMPTS.items()),
-    regex.IGNORECASE,
-)
+
+
+def _alternation(rules: dict[str, str]) -> regex.Pattern:
+    """One alternation, each rule a named group: the group that matched names the rule."""
+    return regex.compile(
+        "|".join(f"(?P<{rule.replace('-', '_')}>{pattern})" for rule, pattern in rules.items()),
+        regex.IGNORECASE,
+    )
+
+
+_PROMPT = _alternation(_PROMPTS)
+# Every notice names cookies or reserved rights. A line without those words (nearly all) is tried
+# against the other rules only, sparing it the notices' leading ".*" scans; the same engine and
+# flags decide, so the rule found is the same.
+_NOTICE_WORDS = regex.compile(r"cookie|reserved", regex.IGNORECASE)
+_PROMPT_BUT_NOTICE = _alternation({rule: pattern for rule, pattern in _PROMPTS.items() if rule != "notice"})
 # Case matters here: "Copyright 2025 ..." and "© The Daily ..." are notices, "Copyright law ..." is prose.
 _COPYRIGHT = regex.compile(r"(?:[Cc]opyright|COPYRIGHT|©|\([Cc]\))\s*(?:©\s*)?(?:\d{4}|\p{Lu}).*")
 # Words that may join the names in a byline ("By Jane Doe and Omar Ali | Staff Reporter").
@@ -94,7 +108,7 @@ def is_social_list(line: str) -> bool:
     stripped = line.strip().rstrip(":")
     if not stripped or len(stripped) > MAX_PROMPT_CHARS:
         return False
-    if not _SOCIAL_NETWORKS.search(stripped):
+    if _NOT_IN_SOCIAL_LIST.search(stripped) or not _SOCIAL_NETWORKS.search(stripped):
         return False
     stripped = _SHARE_LABEL.sub("", stripped)
     remainder = _SOCIAL_NETWORKS.sub(" ", stripped)
@@ -132,7 +146,8 @@ def boilerplate_rule(line: str) -> str | None:
         return "byline"
     if _COPYRIGHT.fullmatch(stripped):
         return "notice"
-    match = _PROMPT.fullmatch(stripped)
+    prompts = _PROMPT if _NOTICE_WORDS.search(stripped) else _PROMPT_BUT_NOTICE
+    match = prompts.fullmatch(stripped)
     return match.lastgroup.replace("_", "-") if match else None
 
 
