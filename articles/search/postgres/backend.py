@@ -32,10 +32,11 @@ def _reading():
 
 class PostgresBackend(SearchBackend):
     name = "postgres"
-    # Indexed batch by batch in the run's own process: the database does the indexing work, and a
-    # second Python process gained nothing measurable on this 2-core machine (3,000 Reuters
-    # articles: 13.7 s inline, 13.5 s in the background).
-    index_in_background = False
+    # Indexed by a second process while the run stores: the index rows (tsvectors, facet arrays) are
+    # built in Python, and with a reader process for large exports the run's own process was the
+    # bottleneck. Reuters-21578 as JSON Lines on this 2-core machine, alternating: 432-462 articles/s
+    # inline, 614-640 in the background (python -m bench.ingest_cpu --backend postgres --trees ...).
+    index_in_background = True
 
     def search(self, req: SearchRequest) -> SearchResult:
         schema.require_postgresql()
