@@ -288,11 +288,14 @@ def measure(
             queries = query_mix(corpus_articles, archive_names(env))
         for workers in WORKER_COUNTS:
             run.serving[workers] = serve_and_time(env, data, workers, queries, first_port)
+        report(run, path, queries)  # before the long rebuild, so that a stopped run keeps these
+        sys.stdout.flush()
         if after_rebuild and backend == "whoosh":  # search after a large ingest as fast as after a rebuild
             started = time.monotonic()
             manage(env, "rebuild_index")
             run.rebuild_seconds = time.monotonic() - started
             run.after_rebuild = serve_and_time(env, data, 1, queries, first_port)
+            report_after_rebuild(run, queries)
     finally:
         drop_archive(backend, data)
     return run, queries
@@ -328,9 +331,12 @@ def report(run: Run, path: Path, queries: list[dict]) -> None:
             + (f" together (PSS each: {each} MB)" if workers > 1 else "")
         )
         report_timings(serving, queries)
-    if run.after_rebuild is not None:
-        print(f"   after rebuild_index ({run.rebuild_seconds:.0f} s), the same queries, 1 worker:")
-        report_timings(run.after_rebuild, queries)
+
+
+def report_after_rebuild(run: Run, queries: list[dict]) -> None:
+    print(f"   after rebuild_index ({run.rebuild_seconds:.0f} s), the same queries, 1 worker:")
+    report_timings(run.after_rebuild, queries)
+    sys.stdout.flush()
 
 
 def report_timings(serving: Serving, queries: list[dict]) -> None:
@@ -478,7 +484,6 @@ def main() -> None:
             run, queries = measure(
                 backend, copies, path, count, queries, corpus_articles, after_rebuild, args.port
             )
-            report(run, path, queries)
             runs.append(run)
             sys.stdout.flush()
         for big in runs[1:]:
