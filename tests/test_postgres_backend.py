@@ -3,6 +3,7 @@
 stop words never apply; its entries follow the articles table in the same transaction; its
 write lock, its missing or outdated tables, and its settings left as they were."""
 
+import dataclasses
 import hashlib
 import json
 from datetime import date
@@ -230,6 +231,20 @@ def test_on_sqlite_the_backend_says_it_needs_postgresql():
         PostgresBackend().search(SearchRequest(q="rye"))
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
         PostgresBackend().create_if_absent()
+
+
+@on_postgresql
+def test_many_articles_written_in_one_statement_keep_their_counts_and_the_last_of_a_repeat(postgres):
+    """A batch is one INSERT (the count triggers run once for it); an article given twice in one
+    call is written once, as the later document says."""
+    articles = [store(f"Wheat {n}", "Wheat harvest.", date(2025, 8, 1 + n)) for n in range(3)]
+    docs, _ = indexing.documents([a.pk for a in articles])
+    renamed = dataclasses.replace(next(d for d in docs if d.id == articles[0].pk), title="Barley field")
+    assert postgres.add_or_update([*docs, renamed]) == 3
+    assert ids("barley") == {articles[0].pk}
+    assert ids("wheat") == {a.pk for a in articles[1:]} | {articles[0].pk}  # its body still says wheat
+    assert backend().search(SearchRequest(q="")).total == 3
+    assert backend().search(SearchRequest(q="")).dates == backend().search(SearchRequest(q="-zzzzqq")).dates
 
 
 @on_postgresql

@@ -28,10 +28,14 @@ CHECKPOINT_EVERY = 2_000
 WRITE_BATCH = 500  # rows per INSERT statement
 REBUILD_MEMORY = "256MB"  # maintenance_work_mem of a rebuild's transaction
 
-_UPSERT = (
-    f"INSERT INTO {DOCUMENT} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
-    f"ON CONFLICT (article_id) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
-)
+_ROW = f"({', '.join(['%s'] * len(COLUMNS))})"
+_CONFLICT = "ON CONFLICT (article_id) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
+
+
+def _upsert(count: int) -> str:
+    """One statement for `count` rows: the count triggers (schema.py) then run once for the lot, not
+    once a row (executemany), which rewrote the shared count rows for every article."""
+    return f"INSERT INTO {DOCUMENT} ({', '.join(COLUMNS)}) VALUES {', '.join([_ROW] * count)} {_CONFLICT}"
 
 
 def _wait(cursor, statement: str, timeout: float | None) -> None:
@@ -56,17 +60,19 @@ def _writing(timeout: float | None) -> Iterator:
 
 
 def _write(cursor, docs: list[IndexDocument]) -> int:
-    rows, lexicon = [], set()
+    by_id, lexicon = {}, set()
     for doc in docs:
         values, found = row(doc)
-        rows.append(values)
+        by_id[values[0]] = values  # one row an article (a statement may not upsert a row twice): the last
         lexicon |= found
+    rows = list(by_id.values())
     # Sorted: two writers adding the same new words take their row locks in the same order.
     cursor.execute(
         f"INSERT INTO {WORD} (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", [sorted(lexicon)]
     )
     for start in range(0, len(rows), WRITE_BATCH):
-        cursor.executemany(_UPSERT, rows[start : start + WRITE_BATCH])
+        batch = rows[start : start + WRITE_BATCH]
+        cursor.execute(_upsert(len(batch)), [value for values in batch for value in values])
     # An article deleted before its entry was written: the deleting trigger found nothing to drop.
     cursor.execute(
         f"DELETE FROM {DOCUMENT} d WHERE d.article_id = ANY(%s) AND NOT EXISTS "
