@@ -114,6 +114,11 @@ class PersonDirectory:
         if canonical:
             self.canonical[pk] = key
 
+    def renumber(self, old: int, new: int) -> None:
+        """The person known as `old` (a stand-in id) is row `new` from now on."""
+        key = self.canonical.pop(old)
+        self.add(key, new, canonical=True)
+
     def longer_forms(self, key: tuple[str, ...]) -> set[int]:
         """The people with a name or alias of which `key` is a short form."""
         return {self.by_key[k] for k in self.by_surname.get(key[-1], ()) if is_short_key(key, k)}
@@ -138,7 +143,7 @@ class Enricher:
         self.persons: dict[int, Person | None] = {}
         # People created since the last save_new_people, under stand-in ids (negative), and the
         # slugs taken, theirs included.
-        self.unsaved: dict[int, tuple[Person, tuple[str, ...]]] = {}
+        self.unsaved: dict[int, Person] = {}
         self.slugs = set(Person.objects.values_list("slug", flat=True))
 
     # --- people -------------------------------------------------------------------------------
@@ -175,7 +180,7 @@ class Enricher:
         person = Person(name=name, slug=free_slug(name, self.slugs.__contains__))
         self.slugs.add(person.slug)
         stand_in = -1 - len(self.unsaved)
-        self.unsaved[stand_in] = (person, key)
+        self.unsaved[stand_in] = person
         self.people.add(key, stand_in, canonical=True)
         self.persons[stand_in] = person
         return person
@@ -185,10 +190,9 @@ class Enricher:
         the links to them), and know them by their ids from then on."""
         if not self.unsaved:
             return
-        Person.objects.bulk_create(person for person, _ in self.unsaved.values())
-        for stand_in, (person, key) in self.unsaved.items():
-            self.people.add(key, person.pk, canonical=True)
-            del self.people.canonical[stand_in]
+        Person.objects.bulk_create(self.unsaved.values())
+        for stand_in, person in self.unsaved.items():
+            self.people.renumber(stand_in, person.pk)
             self.persons[person.pk] = self.persons.pop(stand_in)
         self.unsaved = {}
 
