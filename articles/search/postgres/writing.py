@@ -59,13 +59,19 @@ def _writing(timeout: float | None) -> Iterator:
         yield cursor
 
 
-def _write(cursor, docs: list[IndexDocument]) -> int:
+def _rows(docs: Iterable[IndexDocument]) -> tuple[list[tuple], set[str]]:
+    """The documents' rows, one an article (a statement may not upsert a row twice: the last
+    document given wins), and the exact words they add to the lexicon."""
     by_id, lexicon = {}, set()
     for doc in docs:
         values, found = row(doc)
-        by_id[values[0]] = values  # one row an article (a statement may not upsert a row twice): the last
+        by_id[values[0]] = values
         lexicon |= found
-    rows = list(by_id.values())
+    return list(by_id.values()), lexicon
+
+
+def _write(cursor, docs: list[IndexDocument]) -> int:
+    rows, lexicon = _rows(docs)
     # Sorted: two writers adding the same new words take their row locks in the same order.
     cursor.execute(
         f"INSERT INTO {WORD} (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", [sorted(lexicon)]
@@ -161,11 +167,8 @@ def rebuild(docs: Iterable[IndexDocument]) -> int:
         lexicon: set[str] = set()
         # A batch at a time: `docs` may read the database on this connection, which a COPY holds.
         for batch in _batches(docs, CHECKPOINT_EVERY):
-            rows = []
-            for doc in batch:
-                values, found = row(doc)
-                rows.append(values)
-                lexicon |= found
+            rows, found = _rows(batch)
+            lexicon |= found
             with cursor.cursor.copy(f"COPY {DOCUMENT}{NEXT} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                 for values in rows:
                     copy.write_row(values)
