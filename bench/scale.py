@@ -219,15 +219,7 @@ def database_size() -> int:
 
 DESCRIBE_CODE = "from articles.search import backend; print(backend().describe())"
 
-NAMES_CODE = """
-import json
-from django.db.models import Count
-from articles.models import Person, Topic
-def used(model):
-    rows = model.objects.annotate(n=Count("articles")).filter(n__gt=0).order_by("-n", "name")
-    return list(rows.values_list("name", flat=True))
-print(json.dumps({"person": used(Person), "topic": used(Topic)}))
-"""
+NAMES_CODE = "import json; from bench.scale_queries import archive_names; print(json.dumps(archive_names()))"
 
 
 def archive_names(env: dict) -> dict[str, list[str]]:

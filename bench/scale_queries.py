@@ -43,6 +43,20 @@ def _typo(word: str) -> str:
     return word[: middle - 1] + word[middle] + word[middle - 1] + word[middle + 1 :]
 
 
+def archive_names() -> dict[str, list[str]]:
+    """The people and topics of this archive (Django set up) that articles carry, most used first:
+    the `names` query_mix takes."""
+    from django.db.models import Count
+
+    from articles.models import Person, Topic
+
+    def used(model):
+        rows = model.objects.annotate(n=Count("articles")).filter(n__gt=0).order_by("-n", "name")
+        return list(rows.values_list("name", flat=True))
+
+    return {"person": used(Person), "topic": used(Topic)}
+
+
 def query_mix(
     articles: list[ReutersArticle], names: dict[str, list[str]], count: int = 230, seed: int = 21578
 ) -> list[dict[str, str]]:

@@ -45,29 +45,17 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from articles.models import Person, Topic  # noqa: E402
 from articles.search import backend  # noqa: E402
 from articles.urlstate import SearchState  # noqa: E402
 from bench.corpus10x import DEFAULT_CORPUS  # noqa: E402
 from bench.reuters import iter_reuters  # noqa: E402
-from bench.scale_queries import query_mix  # noqa: E402
+from bench.scale_queries import archive_names, query_mix  # noqa: E402
 from bench.serve import median, p95  # noqa: E402
 
 SLOWEST = 6
-
-
-def names() -> dict[str, list[str]]:
-    """The people and topics of the archive, most used first (as bench/scale.py reads them)."""
-
-    def used(model):
-        rows = model.objects.annotate(n=Count("articles")).filter(n__gt=0).order_by("-n", "name")
-        return list(rows.values_list("name", flat=True))
-
-    return {"person": used(Person), "topic": used(Topic)}
 
 
 def request_of(query: dict):
@@ -190,7 +178,7 @@ def main() -> None:
         serve(runs)
         return
     articles = [a for a in iter_reuters(args.corpus) if a.body.strip()]
-    queries = query_mix(articles, names())
+    queries = query_mix(articles, archive_names())
     chosen = [label for label in args.only.split(",") if label in runs]
     baseline = Baseline(args.baseline, args.baseline_database) if args.baseline else None
     for label in chosen:  # warm-up: the database's caches, names, templates
