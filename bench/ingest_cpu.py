@@ -69,8 +69,7 @@ def psql(sql: str) -> None:
 
 def run_once(tree: Path, path: Path, backend: str, database: str) -> dict:
     """One ingest of `path` by the code in `tree` into a fresh archive."""
-    python = REPO.parent / "main" / ".venv" / "bin" / "python"
-    python = Path(sys.executable) if not python.exists() else python
+    python = sys.executable  # this checkout's environment runs every tree's code
     with tempfile.TemporaryDirectory(prefix="ingest-cpu-") as data:
         env = {**os.environ, "ENV_FILE": "/dev/null", "DEBUG": "true", "ARCHIVE_DATA_DIR": data}
         if backend == "postgres":
