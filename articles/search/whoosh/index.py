@@ -29,7 +29,7 @@ from articles.search.analysis import KEY_TERMS
 from articles.search.base import IndexBusy, IndexUnavailable
 from articles.search.types import IndexDocument
 
-from . import facets, merging
+from . import facets, merging, termcache
 from .parallel import ParallelWriter
 from .schema import SCHEMA_VERSION, build_schema
 
@@ -436,6 +436,7 @@ def searcher():
             s = ix.searcher()
         except READ_ERRORS as error:
             raise IndexUnavailable(f"The search index in {gen} is damaged: {_damage(error)}.") from error
+        termcache.remember_lookups(s)
         _local.searcher = (gen, s, _segment_files(ix))
     yield s
 
