@@ -20,6 +20,7 @@ import struct
 import zlib
 
 import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 
 _BLOCK_LENGTH = struct.Struct("!i")
 
@@ -38,6 +39,20 @@ def remaining(matcher) -> tuple[np.ndarray, np.ndarray]:
     skipped = matcher._i  # postings of the current block already passed
     matcher._lastblock = matcher._atend = True
     return ids[skipped:], weights[skipped:]
+
+
+def of_term(postfile, info) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, weights) of every posting of a term, from its TermInfo in one segment: its inlined
+    postings, or its posting list in the segment's postings file, read in one go."""
+    if info.is_inlined():
+        ids, weights, _ = info.inlined_postings()
+        weights = np.ones(len(ids)) if weights is None else np.asarray(weights, dtype=np.float64)
+        return np.asarray(ids, dtype=np.int64), weights
+    offset, length = info.extent()
+    data = postfile.get(offset, _extent_length(length))
+    if data[: len(WHOOSH3_HEADER_MAGIC)] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"Block tag error {data[:4]!r}")  # what W3LeafMatcher says
+    return _decoded(_blocks(data[len(WHOOSH3_HEADER_MAGIC) :]), byteids=False)
 
 
 def _extent_length(length) -> int:

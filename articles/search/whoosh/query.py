@@ -24,7 +24,7 @@ from articles.search.budget import SearchBudget, SearchTooSlow
 from articles.search.dates import UNDATED
 from articles.search.types import SORTS, SUGGEST_BELOW, Hit, SearchRequest, SearchResult
 
-from . import index, scoring
+from . import index, scoring, wholeindex
 from .docmask import DocMaskQuery
 from .expansion import WordsQuery
 from .facets import FacetTables, tables_for
@@ -161,9 +161,18 @@ def _filter_mask(req: SearchRequest, tables: FacetTables, book: names.NameBook) 
     return mask
 
 
-def _collect(searcher, q, scored: bool, budget: SearchBudget) -> tuple[np.ndarray, np.ndarray | None]:
-    """Every matching document number (and score), in one pass over each segment: with numpy
-    where scoring.py can score the query exactly, else by walking Whoosh's matcher."""
+def _collect(
+    searcher, q, scored: bool, budget: SearchBudget, live: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Every matching live document number (and score): over the whole index at once where
+    wholeindex.py reads the query, else in one pass over each segment, with numpy where
+    scoring.py can score its matchers, else by walking Whoosh's matcher."""
+    budget.check_time("finding the matches")
+    try:
+        docnums, scores = wholeindex.matches(searcher, q, live, budget)
+        return docnums, scores if scored else None
+    except scoring.Unsupported:
+        pass
     context = searcher.context()
     docnums, scores = [], []
     for subsearcher, offset in searcher.leaf_searchers():
@@ -250,7 +259,7 @@ def _match(
     if q is None:
         docnums, scores = np.flatnonzero(mask), None
     else:
-        docnums, scores = _collect(searcher, q.normalize(), scored=sort == "relevance", budget=budget)
+        docnums, scores = _collect(searcher, q.normalize(), sort == "relevance", budget, tables.live)
         keep = mask[docnums]
         docnums = docnums[keep]
         scores = scores[keep] if scores is not None else None

@@ -52,27 +52,27 @@ def matches(matcher, searcher) -> tuple[np.ndarray, np.ndarray]:
         return matcher.remaining()
     if kind is UnionMatcher:
         (ids_a, scores_a), (ids_b, scores_b) = matches(matcher.a, searcher), matches(matcher.b, searcher)
-        ids = _union(ids_a, ids_b)
+        ids = union(ids_a, ids_b)
         scores = np.zeros(len(ids))
         scores[np.searchsorted(ids, ids_a)] = scores_a
         scores[np.searchsorted(ids, ids_b)] += scores_b  # a.score() + b.score(), in that order
         return ids, scores
     if kind is IntersectionMatcher:
         (ids_a, scores_a), (ids_b, scores_b) = matches(matcher.a, searcher), matches(matcher.b, searcher)
-        in_a = _members(ids_a, ids_b)
+        in_a = members(ids_a, ids_b)
         ids = ids_a[in_a]
         return ids, scores_a[in_a] + scores_b[np.searchsorted(ids_b, ids)]
     if kind is AndNotMatcher:
         (ids, scores), (excluded, _) = matches(matcher.a, searcher), matches(matcher.b, searcher)
-        keep = ~_members(ids, excluded)
+        keep = ~members(ids, excluded)
         return ids[keep], scores[keep]
     if kind is InverseMatcher:  # NOT: every live document from where it stands but the child's
         excluded, _ = matches(matcher.child, searcher)
         ids = np.arange(matcher._id, matcher.limit, dtype=np.int64)
-        ids = ids[~_members(ids, excluded)]
+        ids = ids[~members(ids, excluded)]
         reader = searcher.reader()
         if reader.has_deletions():
-            ids = ids[_members(ids, np.fromiter(reader.all_doc_ids(), np.int64))]
+            ids = ids[members(ids, np.fromiter(reader.all_doc_ids(), np.int64))]
         return ids, np.full(len(ids), float(matcher._weight))
     if kind is WrappingMatcher or kind is FilterMatcher:
         ids, scores = matches(matcher.child, searcher)
@@ -89,7 +89,7 @@ def matches(matcher, searcher) -> tuple[np.ndarray, np.ndarray]:
 # matches); these keep to the order they have.
 
 
-def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The ascending document numbers in either."""
     merged = np.concatenate((a, b))
     merged.sort(kind="stable")  # two ascending runs: a merge, in linear time
@@ -98,7 +98,7 @@ def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return merged[keep]
 
 
-def _members(ids: np.ndarray, among: np.ndarray) -> np.ndarray:
+def members(ids: np.ndarray, among: np.ndarray) -> np.ndarray:
     """Which of `ids` are in `among` (ascending)."""
     if not len(among):
         return np.zeros(len(ids), dtype=bool)
@@ -123,16 +123,20 @@ def _leaf(matcher, searcher) -> tuple[np.ndarray, np.ndarray]:
     if type(scorer) is not BM25FScorer:
         raise Unsupported(type(scorer).__name__)
     fieldname, _ = matcher.term()
-    fl = _field_lengths(searcher, fieldname)[ids]
-    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    # whoosh.scoring.bm25, operation for operation
-    return ids, idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+    lengths = field_lengths_of(searcher.reader(), fieldname)[ids]
+    return ids, bm25(scorer.idf, scorer.avgfl, scorer.B, scorer.K1, weights, lengths)
 
 
-def _field_lengths(searcher, fieldname: str) -> np.ndarray:
-    """The length Whoosh's scorer reads for every document of this segment (its `dfl`), built once
-    per segment and field."""
-    reader = searcher.reader()
+def bm25(
+    idf: float, avgfl: float, B: float, K1: float, weights: np.ndarray, lengths: np.ndarray
+) -> np.ndarray:
+    """whoosh.scoring.bm25, operation for operation, over arrays of weights and field lengths."""
+    return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
+
+
+def field_lengths_of(reader, fieldname: str) -> np.ndarray:
+    """The length Whoosh's scorer reads for every document of this segment's reader (its `dfl`),
+    built once per segment and field."""
     key = (reader.segment().segment_id(), fieldname)  # a segment's lengths never change
     found = _lengths.get(key)
     if found is None:
