@@ -10,13 +10,15 @@ dies in between, the articles stay marked and `flush_pending()` (run by every in
 import datetime
 import logging
 import threading
+from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, PersonLink, TopicLink
 from articles.search import backend
 from articles.search.base import IndexBusy, IndexUnavailable
 from articles.search.types import IndexDocument
@@ -26,20 +28,40 @@ logger = logging.getLogger(__name__)
 BATCH = 500
 
 
-def document_for(article: Article) -> IndexDocument:
-    """The index's view of an article: its people, topics and source by id, so that renaming them
-    changes nothing here; `persons` and `topics` must be prefetched for speed."""
-    return IndexDocument(
-        id=article.pk,
-        title=article.title,
-        body=article.body,
-        published=article.published,
-        persons=sorted(p.pk for p in article.persons.all()),
-        topics=sorted(t.pk for t in article.topics.all()),
-        source=article.source_id,
-        stamp=stamp_of(article.changed),
-        added=article.ingested,
-    )
+# What an index document holds of an article, read as values: building the models (and their
+# prefetched people and topics) took a quarter of an ingest's indexer process.
+_FIELDS = ("pk", "title", "body", "published", "source_id", "changed", "ingested")
+
+
+def _documents(articles: QuerySet) -> list[IndexDocument]:
+    """The index's view of `articles` (at most BATCH), in their order: their people, topics and
+    source by id, so that renaming them changes nothing here."""
+    rows = list(articles.values_list(*_FIELDS))
+    ids = [row[0] for row in rows]
+    persons, topics = _linked(PersonLink, "person_id", ids), _linked(TopicLink, "topic_id", ids)
+    return [
+        IndexDocument(
+            id=pk,
+            title=title,
+            body=body,
+            published=published,
+            persons=persons[pk],
+            topics=topics[pk],
+            source=source,
+            stamp=stamp_of(changed),
+            added=ingested,
+        )
+        for pk, title, body, published, source, changed, ingested in rows
+    ]
+
+
+def _linked(link: type[PersonLink | TopicLink], field: str, article_ids: list[int]) -> dict[int, list[int]]:
+    """The row ids (of people or of topics) each article links to, in id order."""
+    linked = defaultdict(list)
+    links = link.objects.filter(article_id__in=article_ids).order_by(field)
+    for article_id, row_id in links.values_list("article_id", field):
+        linked[article_id].append(row_id)
+    return linked
 
 
 def stamp_of(changed: datetime.datetime) -> str:
@@ -49,8 +71,8 @@ def stamp_of(changed: datetime.datetime) -> str:
 
 def iter_documents() -> Iterable[IndexDocument]:
     """Stream the index documents of every article, BATCH rows at a time."""
-    for article in Article.objects.with_links().order_by("pk").iterator(chunk_size=BATCH):
-        yield document_for(article)
+    for chunk in chunks(list(Article.objects.order_by("pk").values_list("pk", flat=True))):
+        yield from _documents(Article.objects.filter(pk__in=chunk).order_by("pk"))
 
 
 _deferral = threading.local()
@@ -131,9 +153,7 @@ def flush_pending() -> int:
 def documents(article_ids: list[int]) -> tuple[list[IndexDocument], datetime.datetime]:
     """The index documents of these articles, and when they were read (for mark_indexed)."""
     read_at = timezone.now()
-    return [
-        document_for(article) for article in Article.objects.with_links().filter(pk__in=article_ids)
-    ], read_at
+    return _documents(Article.objects.filter(pk__in=article_ids)), read_at
 
 
 def mark_indexed(article_ids: list[int], read_at: datetime.datetime) -> None:

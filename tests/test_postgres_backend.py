@@ -80,14 +80,14 @@ def test_the_words_stems_and_key_terms_are_analysis_pys(seeds_dir, reuters_dir):
         counted = {}
         for token in KEY_TERMS(text):
             counted[token.text] = counted.get(token.text, 0) + 1
-        assert documents.key_terms(words) == [t for t, _ in sorted(counted.items(), key=lambda i: -i[1])][:40]
+        expected = [t for t, _ in sorted(counted.items(), key=lambda i: -i[1])][:40]
+        assert documents.key_terms(documents.positions([], words)) == expected
 
 
 def test_the_tsvector_holds_each_word_and_its_stem_at_its_position_title_words_weighted():
     # The body starts after a gap: no phrase spans the title and the body.
-    assert documents.tsvector(["oil", "prices"], ["oil", "the"]) == (
-        "'=oil':1A,4 'oil':1A,4 '=prices':2A 'price':2A '=the':5"
-    )
+    found = documents.positions(["oil", "prices"], ["oil", "the"])
+    assert documents.tsvector(found, 2, 2) == ("'=oil':1A,4 'oil':1A,4 '=prices':2A 'price':2A '=the':5")
 
 
 @on_postgresql

@@ -3,12 +3,13 @@ and stems as the Whoosh index and the highlighter (analysis.py), never by Postgr
 
 Positions: the title's words from 1, the body's after a gap (so no phrase spans the two); each
 position holds the exact word ("=tariffs") and, unless it is a stop word, its stem ("tariff").
-PostgreSQL keeps positions up to 16,383 (later words are found, but not as phrases) and 256
-positions per lexeme, and a tsvector under 1 MB: a body that would exceed it keeps its words
-and loses positions (LONG_BODY_WORDS).
+PostgreSQL keeps positions up to 16,383 (it sets later ones to 16,383, so those words are found,
+but not as phrases, and drops the repeats) and 256 positions per lexeme, and a tsvector under
+1 MB: a body that would exceed it keeps its words and loses positions (LONG_BODY_WORDS).
 """
 
-from collections import Counter
+from bisect import bisect_right
+from collections import defaultdict
 from datetime import UTC, date
 
 from whoosh.analysis.filters import STOP_WORDS
@@ -20,7 +21,6 @@ from articles.search.types import IndexDocument
 from .schema import EXACT_MARK, facet_values
 
 KEY_TERM_COUNT = 40  # as the Whoosh index: the words "more like this" chooses from
-MAX_POSITION = 16_383  # PostgreSQL's largest position
 MAX_POSITIONS = 255  # positions kept per lexeme
 MAX_LEXEME_BYTES = 2_000  # PostgreSQL refuses lexemes over 2,047 bytes
 LONG_BODY_WORDS = 100_000  # beyond this a body's words are kept without positions (the 1 MB limit)
@@ -28,65 +28,97 @@ _EPOCH_DAY = date(1970, 1, 1).toordinal()
 
 
 def words(text: str) -> list[str]:
-    """The exact words of `text`, as analysis.EXACT makes them (lowercased, accents folded)."""
-    folded = (w.lower().translate(WORD_ACCENTS) for w in WORD_RE.findall(text))
-    return [w for w in folded if w]
+    """The exact words of `text`, as analysis.EXACT makes them (lowercased, accents folded). They
+    are lowercased and folded in one pass, joined by spaces: no word holds one, and a space ends a
+    word for lowercasing (a final sigma) just as the end of the text does."""
+    folded = " ".join(WORD_RE.findall(text)).lower().translate(WORD_ACCENTS)
+    return list(filter(None, folded.split(" ")))
 
 
-_stems: dict[str, str | None] = {}
 STEMS_KEPT = 200_000  # the memo of stems is emptied beyond this many words
 
 
-def stem_of(word: str) -> str | None:
-    """The word's stem as analysis.STEMMED makes it; None for a stop word or a single letter."""
-    found = _stems.get(word, "")
-    if found == "":
-        if len(_stems) >= STEMS_KEPT:
-            _stems.clear()
-        found = _stems[word] = stem(word) if len(word) >= 2 and word not in STOP_WORDS else None
+class _Stems(dict):
+    """Each word's stem as analysis.STEMMED makes it; None for a stop word or a single letter. A
+    memo: a word stemmed before costs one dictionary lookup, and no Python call."""
+
+    def __missing__(self, word: str) -> str | None:
+        if len(self) >= STEMS_KEPT:
+            self.clear()
+        found = self[word] = stem(word) if len(word) >= 2 and word not in STOP_WORDS else None
+        return found
+
+
+stem_of = _Stems().__getitem__
+
+
+def fits(word: str) -> bool:
+    """Whether PostgreSQL takes the word as a lexeme (its UTF-8 within MAX_LEXEME_BYTES)."""
+    return len(word) * 4 <= MAX_LEXEME_BYTES or len(word.encode()) <= MAX_LEXEME_BYTES
+
+
+def positions(title_words: list[str], body_words: list[str]) -> dict[str, list[int]]:
+    """Each distinct word's positions, the words in the order they first appear: the title's
+    from 1, the body's after a gap (so no phrase spans the two)."""
+    found = defaultdict(list)
+    for offset, word in enumerate(title_words, 1):
+        found[word].append(offset)
+    for offset, word in enumerate(body_words, len(title_words) + 2):
+        found[word].append(offset)
     return found
 
 
-def _quoted(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+def _labels(title_count: int, body_count: int) -> list[str]:
+    """Each position as the tsvector writes it, by offset: weighted A in the title. Offset 0 and
+    the gap have none."""
+    labels = ["", *(f"{offset}A" for offset in range(1, title_count + 1)), ""]
+    labels += map(str, range(len(labels), len(labels) + body_count))
+    return labels
 
 
-def tsvector(title_words: list[str], body_words: list[str]) -> str:
-    """The tsvector literal of an article's words: title positions weighted A, body positions plain."""
-    positions: dict[str, list[str]] = {}
+def _lexemes(found: dict[str, list[int]], labels: list[str]) -> dict[str, str]:
+    """Each lexeme's positions as the tsvector writes them: a word's own, exact, and for its stem
+    those of every word with that stem. Most stems have one word, whose positions they share."""
+    label = labels.__getitem__
+    lexemes, stems = {}, {}
+    for word, offsets in found.items():
+        if not fits(word):
+            continue
+        marks = lexemes[EXACT_MARK + word] = ",".join(map(label, offsets[:MAX_POSITIONS]))
+        stem = stem_of(word)
+        if stem is None:
+            continue
+        if stem in stems:
+            offsets = stems[stem] = sorted(stems[stem] + offsets)
+            marks = ",".join(map(label, offsets[:MAX_POSITIONS]))
+        else:
+            stems[stem] = offsets
+        lexemes[stem] = marks
+    return lexemes
 
-    def place(items: list[str], first: int, weight: str) -> None:
-        for offset, word in enumerate(items, first):
-            if len(word) * 4 > MAX_LEXEME_BYTES and len(word.encode()) > MAX_LEXEME_BYTES:
-                continue
-            pos = f"{offset if offset < MAX_POSITION else MAX_POSITION}{weight}"
-            for lexeme in (EXACT_MARK + word, stem_of(word)):
-                if lexeme is not None:
-                    kept = positions.get(lexeme)
-                    if kept is None:
-                        positions[lexeme] = [pos]
-                    elif len(kept) < MAX_POSITIONS:
-                        kept.append(pos)
 
-    place(title_words, 1, "A")
-    start = len(title_words) + 2
-    if len(body_words) > LONG_BODY_WORDS:
-        for word in set(body_words):
-            for lexeme in (EXACT_MARK + word, stem_of(word)):
-                if lexeme is not None and len(lexeme.encode()) <= MAX_LEXEME_BYTES:
-                    positions.setdefault(lexeme, [])
-    else:
-        place(body_words, start, "")
+def tsvector(found: dict[str, list[int]], title_count: int, body_count: int) -> str:
+    """The tsvector literal of an article's words (`positions`): title positions weighted A, body
+    positions plain; a body over LONG_BODY_WORDS keeps its words without positions."""
+    if body_count > LONG_BODY_WORDS:
+        found = {word: offsets[: bisect_right(offsets, title_count)] for word, offsets in found.items()}
+    lexemes = _lexemes(found, _labels(title_count, body_count))
+    # Quoted all at once: no lexeme holds a space (words are WORD_RE's).
+    quoted = " ".join(lexemes).replace("\\", "\\\\").replace("'", "''").split(" ")
     return " ".join(
-        f"{_quoted(lexeme)}:{','.join(dict.fromkeys(p))}" if p else _quoted(lexeme)
-        for lexeme, p in positions.items()
+        f"'{lexeme}':{marks}" if marks else f"'{lexeme}'"
+        for lexeme, marks in zip(quoted, lexemes.values(), strict=True)
     )
 
 
-def key_terms(all_words: list[str]) -> list[str]:
-    """The most frequent stems of at least three letters, as analysis.KEY_TERMS makes them."""
-    counts = Counter(s for w in all_words if len(w) >= 3 and (s := stem_of(w)) is not None)
-    return [term for term, _ in counts.most_common(KEY_TERM_COUNT)]
+def key_terms(found: dict[str, list[int]]) -> list[str]:
+    """The most frequent stems of at least three letters, as analysis.KEY_TERMS makes them, from
+    the words' `positions` (the first of equals first, as Counter.most_common orders them)."""
+    counts = {}
+    for word, offsets in found.items():
+        if len(word) >= 3 and (term := stem_of(word)) is not None:
+            counts[term] = counts.get(term, 0) + len(offsets)
+    return sorted(counts, key=counts.__getitem__, reverse=True)[:KEY_TERM_COUNT]
 
 
 def sort_day(doc: IndexDocument) -> int | None:
@@ -114,6 +146,7 @@ COLUMNS = (
 def row(doc: IndexDocument) -> tuple[tuple, set[str]]:
     """The document's values in COLUMNS order, and the exact words it adds to the lexicon."""
     title_words, body_words = words(doc.title), words(doc.body)
+    found = positions(title_words, body_words)
     added = doc.added if doc.added is None or doc.added.tzinfo else doc.added.replace(tzinfo=UTC)
     return (
         int(doc.id),
@@ -124,6 +157,6 @@ def row(doc: IndexDocument) -> tuple[tuple, set[str]]:
         facet_values("person", doc.persons)
         + facet_values("topic", doc.topics)
         + facet_values("source", [doc.source] if doc.source is not None else []),
-        tsvector(title_words, body_words),
-        key_terms(title_words + body_words),
-    ), {w for w in (*title_words, *body_words) if len(w.encode()) <= MAX_LEXEME_BYTES}
+        tsvector(found, len(title_words), len(body_words)),
+        key_terms(found),
+    ), {word for word in found if fits(word)}

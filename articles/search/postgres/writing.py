@@ -25,17 +25,17 @@ WRITE_LOCK_KEY = 0x5345_4152  # "SEAR"
 LOCK_POLL_SECONDS = 0.05
 # Documents a bulk session holds before a checkpoint writes them in one transaction.
 CHECKPOINT_EVERY = 2_000
-WRITE_BATCH = 500  # rows per INSERT statement
 REBUILD_MEMORY = "256MB"  # maintenance_work_mem of a rebuild's transaction
 
-_ROW = f"({', '.join(['%s'] * len(COLUMNS))})"
-_CONFLICT = "ON CONFLICT (article_id) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
-
-
-def _upsert(count: int) -> str:
-    """One statement for `count` rows: the count triggers (schema.py) then run once for the lot, not
-    once a row (executemany), which rewrote the shared count rows for every article."""
-    return f"INSERT INTO {DOCUMENT} ({', '.join(COLUMNS)}) VALUES {', '.join([_ROW] * count)} {_CONFLICT}"
+# A write's rows are copied into this temporary table (one a connection), then upserted from it by
+# one statement: COPY spares building, quoting and parsing a statement of every value, and the
+# count triggers (schema.py) run once for the lot, not once a row (executemany), which rewrote the
+# shared count rows for every article.
+STAGED = "search_pg_staged"
+_UPSERT = (
+    f"INSERT INTO {DOCUMENT} ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM {STAGED} "
+    "ON CONFLICT (article_id) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
+)
 
 
 def _wait(cursor, statement: str, timeout: float | None) -> None:
@@ -70,15 +70,23 @@ def _rows(docs: Iterable[IndexDocument]) -> tuple[list[tuple], set[str]]:
     return list(by_id.values()), lexicon
 
 
+def _copy(cursor, table: str, rows: list[tuple]) -> None:
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        for values in rows:
+            copy.write_row(values)
+
+
 def _write(cursor, docs: list[IndexDocument]) -> int:
     rows, lexicon = _rows(docs)
     # Sorted: two writers adding the same new words take their row locks in the same order.
     cursor.execute(
         f"INSERT INTO {WORD} (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", [sorted(lexicon)]
     )
-    for start in range(0, len(rows), WRITE_BATCH):
-        batch = rows[start : start + WRITE_BATCH]
-        cursor.execute(_upsert(len(batch)), [value for values in batch for value in values])
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGED} (LIKE {DOCUMENT})")
+    _copy(cursor, STAGED, rows)
+    cursor.execute(_UPSERT)
+    # Emptied here, not at commit: a caller's transaction may hold several writes.
+    cursor.execute(f"TRUNCATE {STAGED}")
     # An article deleted before its entry was written: the deleting trigger found nothing to drop.
     cursor.execute(
         f"DELETE FROM {DOCUMENT} d WHERE d.article_id = ANY(%s) AND NOT EXISTS "
@@ -169,9 +177,7 @@ def rebuild(docs: Iterable[IndexDocument]) -> int:
         for batch in _batches(docs, CHECKPOINT_EVERY):
             rows, found = _rows(batch)
             lexicon |= found
-            with cursor.cursor.copy(f"COPY {DOCUMENT}{NEXT} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                for values in rows:
-                    copy.write_row(values)
+            _copy(cursor, DOCUMENT + NEXT, rows)
             count += len(rows)
         cursor.execute(f"INSERT INTO {WORD}{NEXT} (word) SELECT unnest(%s::text[])", [sorted(lexicon)])
         cursor.execute(schema.fill_counts(NEXT))
