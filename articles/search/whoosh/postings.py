@@ -41,18 +41,31 @@ def remaining(matcher) -> tuple[np.ndarray, np.ndarray]:
     return ids[skipped:], weights[skipped:]
 
 
-def of_term(postfile, info) -> tuple[np.ndarray, np.ndarray]:
-    """(ids, weights) of every posting of a term, from its TermInfo in one segment: its inlined
-    postings, or its posting list in the segment's postings file, read in one go."""
+def of_term(postfile, info, values: bool = False) -> tuple:
+    """(ids, weights) of every posting of a term, from its TermInfo in one segment. With `values`,
+    also each posting's encoded value (positions, for a phrase), as a list."""
+    blocks = blocks_of_term(postfile, info)
+    found = decoded(blocks)
+    return (*found, [value for (_, _, encoded), _ in blocks for value in encoded]) if values else found
+
+
+def blocks_of_term(postfile, info) -> list[tuple[tuple, int]]:
+    """A term's posting blocks in one segment, as `decoded` reads them: its posting list read from
+    the segment's postings file in one go, or its inlined postings as one block."""
     if info.is_inlined():
-        ids, weights, _ = info.inlined_postings()
-        weights = np.ones(len(ids)) if weights is None else np.asarray(weights, dtype=np.float64)
-        return np.asarray(ids, dtype=np.int64), weights
+        ids, weights, encoded = info.inlined_postings()
+        deltas = [b - a for a, b in zip((0, *ids[:-1]), ids, strict=True)]  # ids as a block stores them
+        return [((deltas, weights, encoded), len(ids))]
     offset, length = info.extent()
     data = postfile.get(offset, _extent_length(length))
     if data[: len(WHOOSH3_HEADER_MAGIC)] != WHOOSH3_HEADER_MAGIC:
         raise ValueError(f"Block tag error {data[:4]!r}")  # what W3LeafMatcher says
-    return _decoded(_blocks(data[len(WHOOSH3_HEADER_MAGIC) :]), byteids=False)
+    return _blocks(data[len(WHOOSH3_HEADER_MAGIC) :])
+
+
+def decoded(blocks: list[tuple[tuple, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """The ids and weights of posting blocks, of one term or of several laid end to end."""
+    return _decoded(blocks, byteids=False)
 
 
 def _extent_length(length) -> int:

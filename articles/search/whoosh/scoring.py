@@ -148,3 +148,21 @@ def field_lengths_of(reader, fieldname: str) -> np.ndarray:
                     _lengths.pop(next(iter(_lengths)))
                 _lengths[key] = found
     return found
+
+
+_index_lengths: dict = {}
+_INDEX_LENGTHS_KEPT = 8  # (index version, field) pairs
+
+
+def index_field_lengths(leaves, fieldname: str) -> np.ndarray:
+    """`field_lengths_of` every segment (`leaves`: (reader, offset), in order), laid end to end in
+    the index's document numbers."""
+    key = (tuple(leaf.segment().segment_id() for leaf, _ in leaves), fieldname)
+    found = _index_lengths.get(key)
+    if found is None:
+        found = np.concatenate([field_lengths_of(leaf, fieldname) for leaf, _ in leaves])
+        with _lengths_lock:
+            if len(_index_lengths) >= _INDEX_LENGTHS_KEPT:
+                _index_lengths.pop(next(iter(_index_lengths)))
+            _index_lengths[key] = found
+    return found

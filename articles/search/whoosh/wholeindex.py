@@ -13,8 +13,9 @@ per-segment trees add them in an order that depends on each segment's word count
 document's score no longer depends on how the index happens to be split into segments, and it
 differs from Whoosh's in the last bits at most.
 
-A query with a part this does not read (phrases, spans, coordination) raises scoring.Unsupported,
-and query.py goes segment by segment as before.
+Phrases are matched the same way: the documents holding every word, then each word's positions
+in those few documents. A query with a part this does not read (spans of another slop,
+coordination) raises scoring.Unsupported, and query.py goes segment by segment as before.
 """
 
 import numpy as np
@@ -32,6 +33,7 @@ from .expansion import WordsQuery
 
 Matches = tuple[np.ndarray, np.ndarray]  # document numbers ascending, and their scores
 _NOTHING: Matches = (np.zeros(0, np.int64), np.zeros(0))
+_CHECK_EVERY = 1024  # postings lists read, or phrase candidates, between two looks at the clock
 
 
 def matches(searcher, q, live: np.ndarray, budget: SearchBudget) -> Matches:
@@ -48,6 +50,7 @@ class _Evaluation:
         self.searcher, self.live, self.budget = searcher, live, budget
         # An empty index's only reader has no segment.
         self.leaves = [(leaf, offset) for leaf, offset in searcher.reader().leaf_readers() if leaf.segment()]
+        self.lengths: dict[str, np.ndarray] = {}  # field: lengths in the index's document numbers
 
     def of(self, q) -> Matches:
         kind = type(q)
@@ -55,6 +58,8 @@ class _Evaluation:
             return self._term(q.fieldname, q.text, q.boost)
         if kind is WordsQuery:
             return self._words(q)
+        if kind is wq.Phrase:
+            return self._phrase(q)
         if kind is DocMaskQuery:
             ids = np.flatnonzero(q.mask)
             return ids, np.full(len(ids), float(q.boost))
@@ -89,7 +94,7 @@ class _Evaluation:
             tbytes = schema[fieldname].to_bytes(text)
         except ValueError:
             return _NOTHING
-        return self._postings(fieldname, tbytes, self.leaves, boost)
+        return self._scored_postings([(fieldname, tbytes, self.leaves)], boost)
 
     def _words(self, q: WordsQuery) -> Matches:
         """Any of the words in any of the fields, each asked only of the segments holding it, in
@@ -105,35 +110,111 @@ class _Evaluation:
                 held[key] = q.presence.present(*key, q.words)
             return word in held[key]
 
-        parts = []
-        for word in q.words:
-            for fieldname in q.fields:
-                if fieldname in schema:
-                    leaves = [(leaf, at) for leaf, at in self.leaves if holds(leaf, fieldname, word)]
-                    parts.append(self._postings(fieldname, schema[fieldname].to_bytes(word), leaves, q.boost))
-        return _any(parts)
+        terms = [
+            (
+                fieldname,
+                schema[fieldname].to_bytes(word),
+                [(leaf, at) for leaf, at in self.leaves if holds(leaf, fieldname, word)],
+            )
+            for word in q.words
+            for fieldname in q.fields
+            if fieldname in schema
+        ]
+        return _merged(*self._scored_postings(terms, q.boost))
 
-    def _postings(self, fieldname: str, tbytes: bytes, leaves, boost: float) -> Matches:
-        """The term's postings in these segments, scored as Whoosh's Term scores them."""
+    def _scored_postings(self, terms: list[tuple[str, bytes, list]], boost: float) -> Matches:
+        """The postings of the terms (field, word, the segments to ask), each scored as Whoosh's
+        Term scores it, laid end to end: each term's in the index's document numbers, ascending.
+        They are decoded and scored together, since a prefix or a fuzzy word stands for hundreds
+        of words, each in every segment."""
         self.budget.check_time("finding the matches")
-        ids, scores = [], []
+        blocks, runs = [], []  # runs: (offset, postings, BM25 parameters, field) of each term in each segment
+        for fieldname, tbytes, leaves in terms:
+            parameters = self._bm25(fieldname, tbytes)
+            for leaf, offset in leaves:
+                try:
+                    info = leaf.term_info(fieldname, tbytes)
+                except TermNotFound:
+                    continue
+                if len(runs) % _CHECK_EVERY == _CHECK_EVERY - 1:
+                    self.budget.check_time("finding the matches")
+                term_blocks = postings.blocks_of_term(leaf._terms._postfile, info)
+                blocks += term_blocks
+                runs.append((offset, sum(count for _, count in term_blocks), parameters, fieldname))
+        if not runs:
+            return _NOTHING
+        ids, weights = postings.decoded(blocks)
+        counts = [count for _, count, _, _ in runs]
+        ids += np.repeat([offset for offset, _, _, _ in runs], counts)
+        scored = np.repeat([parameters is not None for _, _, parameters, _ in runs], counts)
+        idf, avgfl, B, K1 = (
+            np.repeat([parameters[k] if parameters else 1.0 for _, _, parameters, _ in runs], counts)
+            for k in range(4)
+        )
+        lengths = np.ones(len(ids))
+        fields = np.repeat([fieldname for _, _, _, fieldname in runs], counts)
+        for fieldname in {fieldname for _, _, parameters, fieldname in runs if parameters}:
+            here = fields == fieldname
+            lengths[here] = self._lengths(fieldname)[ids[here]]
+        scores = np.where(scored, scoring.bm25(idf, avgfl, B, K1, weights, lengths), weights)
+        return ids, scores * boost if boost != 1.0 else scores
+
+    def _lengths(self, fieldname: str) -> np.ndarray:
+        if fieldname not in self.lengths:
+            self.lengths[fieldname] = scoring.index_field_lengths(self.leaves, fieldname)
+        return self.lengths[fieldname]
+
+    def _positions(self, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray, list]:
+        """A term's postings in every segment, scored as Whoosh's Term scores them, and the
+        encoded positions of each."""
+        self.budget.check_time("finding the matches")
+        ids, scores, encoded = [], [], []
         parameters = self._bm25(fieldname, tbytes)
-        for leaf, offset in leaves:
+        for leaf, offset in self.leaves:
             try:
                 info = leaf.term_info(fieldname, tbytes)
             except TermNotFound:
                 continue
-            leaf_ids, weights = postings.of_term(leaf._terms._postfile, info)
+            leaf_ids, weights, values = postings.of_term(leaf._terms._postfile, info, values=True)
             ids.append(leaf_ids + offset)
+            encoded += values
             if parameters is None:  # an unscored field: the weight is the score
                 scores.append(weights)
             else:
-                lengths = scoring.field_lengths_of(leaf, fieldname)[leaf_ids]
-                scores.append(scoring.bm25(*parameters, weights, lengths))
-        if not ids:
+                scores.append(scoring.bm25(*parameters, weights, self._lengths(fieldname)[leaf_ids + offset]))
+        return (np.concatenate(ids), np.concatenate(scores), encoded) if ids else (*_NOTHING, [])
+
+    def _phrase(self, q: wq.Phrase) -> Matches:
+        """Documents holding the words at consecutive positions (Whoosh's Phrase of slop 1: its
+        SpanNear2), each scored by the sum of the words' scores, as Whoosh's phrase matcher is."""
+        field = self.searcher.schema[q.fieldname] if q.fieldname in self.searcher.schema else None
+        if field is None or q.slop != 1 or not field.format.supports("positions"):
+            raise scoring.Unsupported(f"phrase in {q.fieldname}")
+        try:
+            words = [field.to_bytes(word) for word in q.words]
+        except ValueError:
             return _NOTHING
-        ids, scores = np.concatenate(ids), np.concatenate(scores)
-        return ids, scores * boost if boost != 1.0 else scores
+        parts = [self._positions(q.fieldname, word) for word in words]
+        ids = parts[0][0]
+        for part_ids, _, _ in parts[1:]:
+            ids = ids[scoring.members(ids, part_ids)]
+        rows = [np.searchsorted(part_ids, ids) for part_ids, _, _ in parts]
+        decode = field.format.decode_positions
+        adjacent = np.zeros(len(ids), dtype=bool)
+        for n in range(len(ids)):  # only documents holding every word: few, even for common words
+            if n % _CHECK_EVERY == 0:
+                self.budget.check_time("finding the matches")
+            starts = set(decode(parts[0][2][rows[0][n]]))
+            for k, (_, _, encoded) in enumerate(parts[1:], 1):
+                starts &= {position - k for position in decode(encoded[rows[k][n]])}
+                if not starts:
+                    break
+            adjacent[n] = bool(starts)
+        scores = sum(
+            part_scores[part_rows[adjacent]]
+            for (_, part_scores, _), part_rows in zip(parts, rows, strict=True)
+        )
+        return ids[adjacent], scores * q.boost if q.boost != 1.0 else scores
 
     def _bm25(self, fieldname: str, tbytes: bytes) -> tuple[float, float, float, float] | None:
         """The idf, average field length, B and K1 Whoosh's BM25FScorer reads for a term: the
@@ -152,14 +233,18 @@ def _any(parts: list[Matches]) -> Matches:
     parts = [part for part in parts if len(part[0])]
     if len(parts) <= 1:
         return parts[0] if parts else _NOTHING
-    ids = np.concatenate([part_ids for part_ids, _ in parts])
-    # A stable sort of ascending runs merges them, and keeps each document's parts in order.
+    return _merged(np.concatenate([ids for ids, _ in parts]), np.concatenate([scores for _, scores in parts]))
+
+
+def _merged(ids: np.ndarray, scores: np.ndarray) -> Matches:
+    """Runs of ascending document numbers laid end to end, merged: each document once, scored by
+    the sum of its scores in the order of the runs."""
+    # A stable sort of ascending runs merges them, and keeps each document's scores in order.
     order = np.argsort(ids, kind="stable")
     ids = ids[order]
     first = np.ones(len(ids), dtype=bool)
     np.not_equal(ids[1:], ids[:-1], out=first[1:])
-    scores = np.concatenate([part_scores for _, part_scores in parts])[order]
-    return ids[first], np.bincount(np.cumsum(first) - 1, weights=scores)
+    return ids[first], np.bincount(np.cumsum(first) - 1, weights=scores[order])
 
 
 def _all(parts: list[Matches]) -> Matches:
