@@ -25,6 +25,8 @@
     });
   }
 
-  window.addEventListener("load", nameComboboxes); // after the admin has set up select2
-  document.addEventListener("formset:added", () => setTimeout(nameComboboxes));
+  // The admin sets up select2 in a jQuery ready handler, which can run after "load", and again for
+  // each formset row added: name each box as it appears.
+  new MutationObserver(nameComboboxes).observe(document.documentElement, { childList: true, subtree: true });
+  window.addEventListener("load", nameComboboxes);
 })();
