@@ -1,4 +1,5 @@
-"""A term's postings read whole into numpy arrays, from where its Whoosh matcher stands.
+"""A term's postings read whole into numpy arrays: from where its Whoosh matcher stands, or, for
+the whole-index search (wholeindex.py), from its TermInfo in a segment.
 
 Whoosh reads a posting list a block (at most 128 postings) at a time: a block's header is
 unpickled from the file a few bytes per read() call (the index is opened without mmap: index.py),
@@ -35,18 +36,10 @@ def remaining(matcher) -> tuple[np.ndarray, np.ndarray]:
     if not matcher._lastblock:
         start, end = matcher._nextoffset, matcher._startoffset + _extent_length(matcher._length)
         blocks += _blocks(matcher._postfile.get(start, end - start))
-    ids, weights = _decoded(blocks, matcher._byteids)
+    ids, weights = decoded(blocks, matcher._byteids)
     skipped = matcher._i  # postings of the current block already passed
     matcher._lastblock = matcher._atend = True
     return ids[skipped:], weights[skipped:]
-
-
-def of_term(postfile, info, values: bool = False) -> tuple:
-    """(ids, weights) of every posting of a term, from its TermInfo in one segment. With `values`,
-    also each posting's encoded value (positions, for a phrase), as a list."""
-    blocks = blocks_of_term(postfile, info)
-    found = decoded(blocks)
-    return (*found, [value for (_, _, encoded), _ in blocks for value in encoded]) if values else found
 
 
 def blocks_of_term(postfile, info) -> list[tuple[tuple, int]]:
@@ -61,11 +54,6 @@ def blocks_of_term(postfile, info) -> list[tuple[tuple, int]]:
     if data[: len(WHOOSH3_HEADER_MAGIC)] != WHOOSH3_HEADER_MAGIC:
         raise ValueError(f"Block tag error {data[:4]!r}")  # what W3LeafMatcher says
     return _blocks(data[len(WHOOSH3_HEADER_MAGIC) :])
-
-
-def decoded(blocks: list[tuple[tuple, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """The ids and weights of posting blocks, of one term or of several laid end to end."""
-    return _decoded(blocks, byteids=False)
 
 
 def _extent_length(length) -> int:
@@ -91,9 +79,9 @@ def _blocks(data: bytes) -> list[tuple[tuple, int]]:
     return blocks
 
 
-def _decoded(blocks: list[tuple[tuple, int]], byteids: bool) -> tuple[np.ndarray, np.ndarray]:
+def decoded(blocks: list[tuple[tuple, int]], byteids: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The blocks' ids and weights, as Whoosh's W3LeafMatcher gives them (_read_ids, _read_weights),
-    converted to numpy once for the whole list."""
+    converted to numpy once for the whole list: of one term, or of several laid end to end."""
     flat_ids, flat_weights, counts = [], [], []
     for (ids, weights, _), count in blocks:
         flat_ids.extend(ids)

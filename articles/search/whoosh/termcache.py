@@ -5,7 +5,8 @@ four times: whether it is there (Term.matcher), its document frequency (to order
 its statistics for the scorer, and its postings. Each lookup probes the hash table with a few
 small reads of the file (the index is not memory-mapped: index.py). That is paid per segment, so
 an index left with nine segments by an ingest paid it nine times for every word of every query:
-about a quarter of a 10x search, and most of what made it slower than after `rebuild_index`.
+about a quarter of a 10x search, and a large part of what made it slower than after
+`rebuild_index`.
 
 Here each segment's terms reader remembers what its lookups found, present or not, for as long
 as the searcher lives: one index version in one thread (index.searcher), since segments never

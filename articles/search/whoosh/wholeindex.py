@@ -94,7 +94,7 @@ class _Evaluation:
             tbytes = schema[fieldname].to_bytes(text)
         except ValueError:
             return _NOTHING
-        return self._scored_postings([(fieldname, tbytes, self.leaves)], boost)
+        return self._scored(*self._read([(fieldname, tbytes, self.leaves)]), boost)
 
     def _words(self, q: WordsQuery) -> Matches:
         """Any of the words in any of the fields, each asked only of the segments holding it, in
@@ -120,15 +120,15 @@ class _Evaluation:
             for fieldname in q.fields
             if fieldname in schema
         ]
-        return _merged(*self._scored_postings(terms, q.boost))
+        return _merged(*self._scored(*self._read(terms), q.boost))
 
-    def _scored_postings(self, terms: list[tuple[str, bytes, list]], boost: float) -> Matches:
-        """The postings of the terms (field, word, the segments to ask), each scored as Whoosh's
-        Term scores it, laid end to end: each term's in the index's document numbers, ascending.
-        They are decoded and scored together, since a prefix or a fuzzy word stands for hundreds
-        of words, each in every segment."""
+    def _read(self, terms: list[tuple[str, bytes, list]]) -> tuple[list, list]:
+        """The posting blocks of the terms (field, word, the segments to ask), each term's in each
+        segment holding it, in that order, and a run for each: (offset of the segment, postings,
+        BM25 parameters, field). A prefix or a fuzzy word stands for hundreds of words, each in
+        every segment, so their blocks are decoded and scored together (`_scored`)."""
         self.budget.check_time("finding the matches")
-        blocks, runs = [], []  # runs: (offset, postings, BM25 parameters, field) of each term in each segment
+        blocks, runs = [], []
         for fieldname, tbytes, leaves in terms:
             parameters = self._bm25(fieldname, tbytes)
             for leaf, offset in leaves:
@@ -141,6 +141,11 @@ class _Evaluation:
                 term_blocks = postings.blocks_of_term(leaf._terms._postfile, info)
                 blocks += term_blocks
                 runs.append((offset, sum(count for _, count in term_blocks), parameters, fieldname))
+        return blocks, runs
+
+    def _scored(self, blocks: list, runs: list, boost: float) -> Matches:
+        """The postings `_read` gave, each scored as Whoosh's Term scores it, laid end to end: each
+        term's in the index's document numbers, ascending."""
         if not runs:
             return _NOTHING
         ids, weights = postings.decoded(blocks)
@@ -152,9 +157,13 @@ class _Evaluation:
             for k in range(4)
         )
         lengths = np.ones(len(ids))
-        fields = np.repeat([fieldname for _, _, _, fieldname in runs], counts)
-        for fieldname in {fieldname for _, _, parameters, fieldname in runs if parameters}:
-            here = fields == fieldname
+        scored_fields = sorted({fieldname for _, _, parameters, fieldname in runs if parameters})
+        fields = np.repeat(
+            [scored_fields.index(fieldname) if parameters else -1 for _, _, parameters, fieldname in runs],
+            counts,
+        )
+        for n, fieldname in enumerate(scored_fields):
+            here = fields == n
             lengths[here] = self._lengths(fieldname)[ids[here]]
         scores = np.where(scored, scoring.bm25(idf, avgfl, B, K1, weights, lengths), weights)
         return ids, scores * boost if boost != 1.0 else scores
@@ -167,22 +176,9 @@ class _Evaluation:
     def _positions(self, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray, list]:
         """A term's postings in every segment, scored as Whoosh's Term scores them, and the
         encoded positions of each."""
-        self.budget.check_time("finding the matches")
-        ids, scores, encoded = [], [], []
-        parameters = self._bm25(fieldname, tbytes)
-        for leaf, offset in self.leaves:
-            try:
-                info = leaf.term_info(fieldname, tbytes)
-            except TermNotFound:
-                continue
-            leaf_ids, weights, values = postings.of_term(leaf._terms._postfile, info, values=True)
-            ids.append(leaf_ids + offset)
-            encoded += values
-            if parameters is None:  # an unscored field: the weight is the score
-                scores.append(weights)
-            else:
-                scores.append(scoring.bm25(*parameters, weights, self._lengths(fieldname)[leaf_ids + offset]))
-        return (np.concatenate(ids), np.concatenate(scores), encoded) if ids else (*_NOTHING, [])
+        blocks, runs = self._read([(fieldname, tbytes, self.leaves)])
+        ids, scores = self._scored(blocks, runs, 1.0)
+        return ids, scores, [value for (_, _, encoded), _ in blocks for value in encoded]
 
     def _phrase(self, q: wq.Phrase) -> Matches:
         """Documents holding the words at consecutive positions (Whoosh's Phrase of slop 1: its
