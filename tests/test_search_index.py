@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from whoosh.index import TOC, FileIndex
 
 from articles.search.whoosh import index, merging, parallel, schema
 from articles.search.whoosh.query import SearchRequest, search
-from tests.search_support import index_named
+from tests.search_support import index_named, with_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +175,58 @@ def test_bulk_update_with_two_processes_replaces_existing_documents():
     assert index.doc_count() == 199
     assert index.indexed_stamps()[1] == "new"
     assert search(SearchRequest(q="wheat")).total == 0
+
+
+def test_a_merge_landing_as_a_searcher_opens_makes_it_open_again(monkeypatch):
+    index_named([doc(1, "wheat")])
+    index_named([doc(2, "wheat")])
+    opened, merged = FileIndex.searcher, []
+
+    def searcher_then_merge(self, **kwargs):
+        s = opened(self, **kwargs)
+        if not merged:  # another process merges every segment this searcher reads, deleting their files
+            merged.append(True)
+            index.open_index().writer().commit(optimize=True)
+        return s
+
+    monkeypatch.setattr(FileIndex, "searcher", searcher_then_merge)
+    assert search(SearchRequest(q="wheat")).total == 2
+    assert merged and index.segment_count() == 1
+
+
+def test_a_commit_between_listing_and_reading_the_table_of_contents_is_survived(monkeypatch):
+    """A search lists the latest table of contents, then reads it: a commit in between writes the
+    next one and deletes the listed one. Whichever listing it races, the search answers."""
+    latest = TOC._latest_generation
+
+    def search_with_a_commit_after_listing(race: int) -> tuple[int, int]:
+        listings = []
+
+        def listed_then_replaced(cls, storage, indexname):
+            generation = latest.__func__(cls, storage, indexname)
+            listings.append(generation)
+            if len(listings) == race:
+                monkeypatch.setattr(TOC, "_latest_generation", latest)
+                w = index.open_index().writer()
+                w.add_document(**index.document_fields(with_ids(doc(100 + race, "wheat"))))
+                w.commit()
+            return generation
+
+        monkeypatch.setattr(TOC, "_latest_generation", classmethod(listed_then_replaced))
+        try:
+            return search(SearchRequest(q="wheat")).total, len(listings)
+        finally:
+            monkeypatch.setattr(TOC, "_latest_generation", latest)
+
+    index_named([doc(1, "wheat")])
+    for race in range(1, 20):
+        before = index.doc_count()
+        index_named([doc(1 + race, "wheat")])  # a new table of contents: the search opens a new searcher
+        total, listings = search_with_a_commit_after_listing(race)
+        assert total in (before + 1, before + 2)
+        if listings < race:
+            break  # every listing of this search has been raced
+    assert 3 <= race < 19
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # threads: own connections

@@ -109,11 +109,11 @@ def _storage(gen: Path) -> FileStorage:
     return FileStorage(str(gen), supports_mmap=False)
 
 
-def _segment_files(ix) -> dict[str, int]:
-    """The size of every file of every segment the index's table of contents lists;
-    IndexUnavailable when a segment has no file or a compound file is truncated."""
-    storage, sizes = ix.storage, {}
-    for segment in ix._segments():
+def _segment_files(storage, segments) -> dict[str, int]:
+    """The size of every file of these segments; IndexUnavailable when a segment has no file or a
+    compound file is truncated."""
+    sizes = {}
+    for segment in segments:
         names = segment.list_files(storage)
         if not names:
             raise IndexUnavailable(f"The segment {segment.segment_id()} of the index is missing.")
@@ -157,7 +157,7 @@ def open_index(gen: Path | None = None):
         before = _toc_generation(storage)
         try:
             ix = storage.open_index()
-            _segment_files(ix)
+            _segment_files(storage, ix._segments())
             return ix
         except LockError:
             if attempt == OPEN_RETRIES - 1:
@@ -431,14 +431,32 @@ def searcher():
         if cached is not None:
             cached[1].close()
             _local.searcher = None
+        s, sizes = _open_searcher(gen)
+        termcache.remember_lookups(s)
+        _local.searcher = (gen, s, sizes)
+    yield s
+
+
+def _open_searcher(gen: Path):
+    """A new searcher of generation `gen` and the sizes of the files of the segments it reads.
+    A commit that lands meanwhile may delete those files (a merge) or the table of contents the
+    searcher read: that is a stale searcher, opened again, not damage."""
+    for attempt in range(OPEN_RETRIES):
         ix = open_index(gen)
         try:
             s = ix.searcher()
         except READ_ERRORS as error:
             raise IndexUnavailable(f"The search index in {gen} is damaged: {_damage(error)}.") from error
-        termcache.remember_lookups(s)
-        _local.searcher = (gen, s, _segment_files(ix))
-    yield s
+        try:
+            return s, _segment_files(ix.storage, s.reader().segments() or [])
+        except (*READ_ERRORS, IndexUnavailable) as error:
+            stale = not s.up_to_date()
+            s.close()
+            if not stale or attempt == OPEN_RETRIES - 1:
+                if isinstance(error, IndexUnavailable):
+                    raise
+                raise IndexUnavailable(f"The search index in {gen} is damaged: {_damage(error)}.") from error
+    raise AssertionError("unreachable")
 
 
 def _unchanged(gen: Path, sizes: dict[str, int]) -> bool:
