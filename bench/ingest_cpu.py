@@ -21,6 +21,8 @@ import threading
 import time
 from pathlib import Path
 
+from bench import reference
+
 REPO = Path(__file__).resolve().parent.parent
 # Runs the ingest command and prints the CPU of its own process and of its (waited-for) children.
 RUNNER = """
@@ -128,6 +130,7 @@ def main():
     )
     parser.add_argument("--rounds", type=int, default=1, help="Runs of each tree.")
     args = parser.parse_args()
+    print(reference.describe(reference.cpu_seconds()), flush=True)
     for round_number in range(1, args.rounds + 1):
         for tree in args.trees:
             figures = run_once(tree.resolve(), args.file.resolve(), args.backend, args.database)
