@@ -130,7 +130,7 @@ def main():
     )
     parser.add_argument("--rounds", type=int, default=1, help="Runs of each tree.")
     args = parser.parse_args()
-    print(reference.describe(reference.cpu_seconds()), flush=True)
+    print(reference.describe(reference.measure()), flush=True)
     for round_number in range(1, args.rounds + 1):
         for tree in args.trees:
             figures = run_once(tree.resolve(), args.file.resolve(), args.backend, args.database)

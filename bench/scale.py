@@ -22,9 +22,9 @@ with a body, replicated alike, for quick checks):
    since the issue asks search after a large ingest to be as fast as after a rebuild.
 
 Then the ratios of each size to the smallest and the issue's targets, met or missed. A CPU
-reference (bench/reference.py), timed at the start and at the end, says how fast the machine was. The queries
-(bench/scale_queries.py, the same mix at every size) are drawn from the corpus and from the names
-the first archive extracted. Backends come from ARCHIVE_SEARCH_BACKEND, as in production; the
+reference (bench/reference.py), timed at the start and at the end, says how fast the machine was.
+The queries (bench/scale_queries.py, the same mix at every size) are drawn from the corpus and
+from the names the first archive extracted. Backends come from ARCHIVE_SEARCH_BACKEND, as in production; the
 postgres backend also needs DATABASE_URL, which this sets. Everything built stays in
 bench/out/scale/ (ignored by git; the corpus is research-only) and each archive is deleted after
 its figures are printed.
@@ -467,7 +467,7 @@ def main() -> None:
         + (f", first {args.limit} articles of each copy" if args.limit else ""),
         flush=True,
     )
-    print(f"   {reference.describe(reference.cpu_seconds())}, at the start", flush=True)
+    print(f"   {reference.describe(reference.measure())}, at the start", flush=True)
     manage(archive_env("whoosh", OUT / "bench-process"), "collectstatic", "--noinput", "-v0")
     files = {copies: corpus_file(args.corpus, copies, args.limit) for copies in sizes}
     queries = None
@@ -485,7 +485,7 @@ def main() -> None:
             ratios(runs[0], big)
             targets(runs[0], big)
     print(f"\n{len(queries or [])} queries each through /api/search and the HTML page, after a warm-up pass.")
-    print(f"{reference.describe(reference.cpu_seconds())}, at the end.")
+    print(f"{reference.describe(reference.measure())}, at the end.")
 
 
 if __name__ == "__main__":
