@@ -136,12 +136,15 @@ def _compound_complete(storage, name: str, size: int) -> bool:
         f.close()
 
 
-def _damage(error: BaseException) -> str:
+def _damaged(gen: Path, error: BaseException) -> IndexUnavailable:
+    """The IndexUnavailable saying how the index in `gen` is damaged, as `error` shows."""
     if isinstance(error, EmptyIndexError):
-        return "the index has no table of contents"
-    if isinstance(error, FileNotFoundError):
-        return f"a file of the index is missing ({Path(error.filename or '?').name})"
-    return f"a file of the index cannot be read ({type(error).__name__}: {error})"
+        damage = "the index has no table of contents"
+    elif isinstance(error, FileNotFoundError):
+        damage = f"a file of the index is missing ({Path(error.filename or '?').name})"
+    else:
+        damage = f"a file of the index cannot be read ({type(error).__name__}: {error})"
+    return IndexUnavailable(f"The search index in {gen} is damaged: {damage}.")
 
 
 # What opening an index raises when its files are damaged, as opposed to a bug of ours.
@@ -164,7 +167,7 @@ def open_index(gen: Path | None = None):
                 raise
         except READ_ERRORS as error:
             if attempt == OPEN_RETRIES - 1 or _toc_generation(storage) == before:
-                raise IndexUnavailable(f"The search index in {gen} is damaged: {_damage(error)}.") from error
+                raise _damaged(gen, error) from error
         time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
 
@@ -185,7 +188,7 @@ def verify() -> int:
                 count += 1
             return count
     except READ_ERRORS as error:
-        raise IndexUnavailable(f"The search index in {gen} is damaged: {_damage(error)}.") from error
+        raise _damaged(gen, error) from error
 
 
 def _lock_timeout() -> float:
@@ -439,14 +442,14 @@ def searcher():
 
 def _open_searcher(gen: Path):
     """A new searcher of generation `gen` and the sizes of the files of the segments it reads.
-    A commit that lands meanwhile may delete those files (a merge) or the table of contents the
-    searcher read: that is a stale searcher, opened again, not damage."""
+    A commit that lands meanwhile may merge those segments away and delete their files: that is a
+    stale searcher, opened again, not damage."""
     for attempt in range(OPEN_RETRIES):
         ix = open_index(gen)
         try:
             s = ix.searcher()
         except READ_ERRORS as error:
-            raise IndexUnavailable(f"The search index in {gen} is damaged: {_damage(error)}.") from error
+            raise _damaged(gen, error) from error
         try:
             return s, _segment_files(ix.storage, s.reader().segments() or [])
         except (*READ_ERRORS, IndexUnavailable) as error:
@@ -455,7 +458,7 @@ def _open_searcher(gen: Path):
             if not stale or attempt == OPEN_RETRIES - 1:
                 if isinstance(error, IndexUnavailable):
                     raise
-                raise IndexUnavailable(f"The search index in {gen} is damaged: {_damage(error)}.") from error
+                raise _damaged(gen, error) from error
     raise AssertionError("unreachable")
 
 
