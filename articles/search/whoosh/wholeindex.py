@@ -50,7 +50,6 @@ class _Evaluation:
         self.searcher, self.live, self.budget = searcher, live, budget
         # An empty index's only reader has no segment.
         self.leaves = [(leaf, offset) for leaf, offset in searcher.reader().leaf_readers() if leaf.segment()]
-        self.lengths: dict[str, np.ndarray] = {}  # field: lengths in the index's document numbers
 
     def of(self, q) -> Matches:
         kind = type(q)
@@ -164,14 +163,9 @@ class _Evaluation:
         )
         for n, fieldname in enumerate(scored_fields):
             here = fields == n
-            lengths[here] = self._lengths(fieldname)[ids[here]]
+            lengths[here] = scoring.index_field_lengths(self.leaves, fieldname)[ids[here]]
         scores = np.where(scored, scoring.bm25(idf, avgfl, B, K1, weights, lengths), weights)
         return ids, scores * boost if boost != 1.0 else scores
-
-    def _lengths(self, fieldname: str) -> np.ndarray:
-        if fieldname not in self.lengths:
-            self.lengths[fieldname] = scoring.index_field_lengths(self.leaves, fieldname)
-        return self.lengths[fieldname]
 
     def _positions(self, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray, list]:
         """A term's postings in every segment, scored as Whoosh's Term scores them, and the
