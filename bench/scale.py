@@ -24,10 +24,10 @@ with a body, replicated alike, for quick checks):
 Then the ratios of each size to the smallest and the issue's targets, met or missed. A CPU
 reference (bench/reference.py), timed at the start and at the end, says how fast the machine was.
 The queries (bench/scale_queries.py, the same mix at every size) are drawn from the corpus and
-from the names the first archive extracted. Backends come from ARCHIVE_SEARCH_BACKEND, as in production; the
-postgres backend also needs DATABASE_URL, which this sets. Everything built stays in
-bench/out/scale/ (ignored by git; the corpus is research-only) and each archive is deleted after
-its figures are printed.
+from the names the first archive extracted. Backends come from ARCHIVE_SEARCH_BACKEND, as in
+production; the postgres backend also needs DATABASE_URL, which this sets. Everything built stays
+in bench/out/scale/ (ignored by git; the corpus is research-only) and each archive is deleted
+after its figures are printed.
 """
 
 import argparse
