@@ -7,6 +7,8 @@ notice, a byline, a bare interface label ("Exit mobile version"). A sentence tha
 with the same word ("Share prices rose 3% on Monday.") is content and stays.
 """
 
+import re
+
 import regex
 
 from articles.ingest.draft import BEFORE_CHARS, Removal
@@ -16,11 +18,16 @@ MAX_PROMPT_CHARS = 160
 
 _URL_ONLY = regex.compile(r"(?:https?://|www\.)\S+")
 
-_SOCIAL_NETWORKS = regex.compile(
-    r"google\s*news|facebook|twitter|x|instagram|youtube|linkedin|tiktok|whats\s*app|telegram|reddit"
-    r"|pinterest|threads|snapchat|tumblr|bluesky|mastodon|messenger|e-?mail|print|copy\s+link|rss",
-    regex.IGNORECASE,
+_NETWORK_NAMES = (
+    *r"google\s*news facebook twitter x instagram youtube linkedin tiktok whats\s*app telegram".split(),
+    *r"reddit pinterest threads snapchat tumblr bluesky mastodon messenger e-?mail print".split(),
+    *r"copy\s+link rss".split(),
 )
+_SOCIAL_NETWORKS = regex.compile("|".join(_NETWORK_NAMES), regex.IGNORECASE)
+# A piece of plain letters every match of each name holds ("mail" of "e-?mail"): an ASCII line
+# whose lower case holds none of them names no network, and is spared the slow search (most lines
+# that get that far are prose).
+_NETWORK_CLUES = tuple(max(regex.split(r"\\s[*+]|.\?", name), key=len) for name in _NETWORK_NAMES)
 # A character that can be in no network name, share label or separator: a line holding one is
 # not a list of networks (nor is most prose, which is spared the searches below).
 _NOT_IN_SOCIAL_LIST = regex.compile(r"[^\sa-ik-pr-y,;|/·•&+:\-]", regex.IGNORECASE)
@@ -88,14 +95,19 @@ _BYLINE_ROLES = frozenset(
     {"staff", "reporter", "reporters", "correspondent", "correspondents", "writer", "editor"}
 )
 
-_SPACES = regex.compile(r"[ \t\u00a0\u2007\u202f\u3000]+")
-_INVISIBLE = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Runs of spaces to make one plain space, but a lone plain space (most of them), which would
+# only be replaced by itself. Plain character classes: the standard `re` matches them as `regex`
+# does, and scans text faster.
+_SPACE = r"[ \t\u00a0\u2007\u202f\u3000]"
+_SPACES = re.compile(rf"[\t\u00a0\u2007\u202f\u3000]{_SPACE}*| {_SPACE}+")
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 def normalise_spaces(text: str) -> str:
     """Turn no-break and other wide spaces into plain spaces, drop invisible characters, trim lines."""
-    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
-    return "\n".join(line.strip() for line in text.split("\n"))
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    return "\n".join([line.strip() for line in _SPACES.sub(" ", text).split("\n")])
 
 
 def is_url_only(line: str) -> bool:
@@ -108,11 +120,22 @@ def is_social_list(line: str) -> bool:
     stripped = line.strip().rstrip(":")
     if not stripped or len(stripped) > MAX_PROMPT_CHARS:
         return False
-    if _NOT_IN_SOCIAL_LIST.search(stripped) or not _SOCIAL_NETWORKS.search(stripped):
+    if _NOT_IN_SOCIAL_LIST.search(stripped) or not _may_name_network(stripped):
+        return False
+    if not _SOCIAL_NETWORKS.search(stripped):
         return False
     stripped = _SHARE_LABEL.sub("", stripped)
     remainder = _SOCIAL_NETWORKS.sub(" ", stripped)
     return bool(_SOCIAL_NETWORKS.search(stripped)) and not _NETWORK_SEPARATORS.sub("", remainder)
+
+
+def _may_name_network(line: str) -> bool:
+    """False only when `line` surely holds no network name: it is ASCII, where ignoring case is
+    lower-casing, and holds none of their clues."""
+    if not line.isascii():
+        return True
+    lower = line.lower()
+    return any(clue in lower for clue in _NETWORK_CLUES)
 
 
 def is_byline(line: str) -> bool:
@@ -154,10 +177,16 @@ def boilerplate_rule(line: str) -> str | None:
 def split_boilerplate(text: str) -> tuple[str, list[Removal]]:
     """The text without its boilerplate lines (blank lines collapsed, one at most), and the lines
     removed, each with its rule and the start of the line that followed it."""
+    return split_boilerplate_lines(normalise_spaces(text).split("\n"))
+
+
+def split_boilerplate_lines(lines: list[str]) -> tuple[str, list[Removal]]:
+    """As split_boilerplate, for lines already through normalise_spaces (which would leave them
+    as they are: it is idempotent)."""
     kept: list[str] = []
     removed: list[Removal] = []
     waiting: list[tuple[str, str]] = []  # removed lines still waiting for the next kept line
-    for line in normalise_spaces(text).split("\n"):
+    for line in lines:
         rule = boilerplate_rule(line)
         if rule:
             waiting.append((line, rule))

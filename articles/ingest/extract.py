@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import regex
 
-from articles.ingest.clean import collapse_blank_lines, is_url_only, normalise_spaces, split_boilerplate
+from articles.ingest.clean import collapse_blank_lines, is_url_only, normalise_spaces, split_boilerplate_lines
 from articles.ingest.draft import BEFORE_CHARS, ArticleDraft, FileFailure, Removal
 from articles.ingest.links import web_url
 from articles.ingest.path_dates import date_from_path
@@ -102,7 +102,9 @@ def extract_fields(text: str, known: ArticleFields = ArticleFields()) -> Article
     header_date, header_has_text = _take_header_date(lines, removals)
     source_url = _take_source_url(lines, removals)
     published_line_date = _take_published_line(lines, removals)
-    text, boilerplate = split_boilerplate("\n".join(lines))
+    if header_date is not None:  # the rest of its line, the one line not normalised yet
+        lines = normalise_spaces("\n".join(lines)).split("\n")
+    text, boilerplate = split_boilerplate_lines(lines)
     removals += boilerplate
 
     title_line = ""

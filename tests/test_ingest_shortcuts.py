@@ -1,0 +1,49 @@
+"""The ingest's shortcuts decide as the slow paths they spare: the social-list check that skips
+the network search, the space normaliser that leaves lone spaces alone. Generated lines hold the
+characters that make ignoring case more than lowering ("K", "ſ"), and the spaces and separators
+the rules read."""
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from articles.ingest import clean
+
+EXAMPLES = settings(max_examples=300, deadline=None, database=None)
+
+
+def test_the_network_clues_are_in_every_network_name():
+    for name in clean._NETWORK_NAMES:
+        clue = next(clue for clue in clean._NETWORK_CLUES if clue in name.replace("\\s", ""))
+        assert regex.fullmatch(rf".*{regex.escape(clue)}.*", name.replace("\\s*", "").replace("-?", ""))
+
+
+def _slow_is_social_list(line: str) -> bool:
+    stripped = line.strip().rstrip(":")
+    if not stripped or len(stripped) > clean.MAX_PROMPT_CHARS:
+        return False
+    if clean._NOT_IN_SOCIAL_LIST.search(stripped) or not clean._SOCIAL_NETWORKS.search(stripped):
+        return False
+    stripped = clean._SHARE_LABEL.sub("", stripped)
+    remainder = clean._SOCIAL_NETWORKS.sub(" ", stripped)
+    return bool(clean._SOCIAL_NETWORKS.search(stripped)) and not clean._NETWORK_SEPARATORS.sub("", remainder)
+
+
+NETWORK_PIECES = (
+    "Share: Facebook FACEBOOK X x | , and e-mail Email print Copy link \u212a \u017f WhatsApp rss the".split()
+)
+
+
+@EXAMPLES
+@given(st.lists(st.sampled_from(NETWORK_PIECES), max_size=8).map(" ".join))
+def test_the_social_list_check_is_the_full_search(line):
+    assert clean.is_social_list(line) == _slow_is_social_list(line)
+
+
+@EXAMPLES
+@given(st.text(alphabet=" \t\u00a0\u2007\u202f\u3000\u200b\u00ad\nab", max_size=40))
+def test_normalising_spaces_is_every_run_made_one_space(text):
+    visible = regex.sub(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text)
+    spaces = regex.sub(r"[ \t\u00a0\u2007\u202f\u3000]+", " ", visible)
+    assert clean.normalise_spaces(text) == "\n".join(line.strip() for line in spaces.split("\n"))
+    assert clean.normalise_spaces(clean.normalise_spaces(text)) == clean.normalise_spaces(text)
