@@ -16,6 +16,7 @@ the topic's threshold. The Evidence says why: the words that matched and where.
 
 import string
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -110,6 +111,14 @@ class ArticleText:
     def words(self) -> "TextWords":
         return TextWords(self.text)
 
+    @cached_property
+    def lowered(self) -> str | None:
+        """The text lowered, offset for offset, where a case-blind match of ASCII letters is one
+        of its lowered letters: not where it holds a character that matches an ASCII letter
+        ignoring case without lowering to it ("K", the Kelvin sign, is "k"), nor one that lowers
+        to two ("İ"); then None."""
+        return None if _ODD_CASES.search(self.text) else self.text.lower()
+
     def where(self, position: int) -> str:
         if position < self.title_end:
             return "title"
@@ -134,6 +143,9 @@ def word_pattern(term: str) -> str:
 
 
 _WORD = regex.compile(r"\w+")
+# The characters other than ASCII letters that `regex` matches to an ASCII letter ignoring case
+# (İ, ſ, K), the first also the only one str.lower() makes two characters of.
+_ODD_CASES = regex.compile("[\u0130\u017f\u212a]")
 
 
 class TextWords:
@@ -141,7 +153,9 @@ class TextWords:
 
     def __init__(self, text: str):
         self.exact = frozenset(_WORD.findall(text))
-        self.lower = frozenset(word.lower() for word in self.exact)
+        # Lowered in one call, joined by spaces: no word holds one, and a space ends a word for
+        # lowering (a final sigma) just as the end of the word does.
+        self.lower = frozenset(" ".join(self.exact).lower().split(" ")) if self.exact else frozenset()
 
 
 @dataclass(frozen=True)
@@ -158,6 +172,11 @@ class CompiledRule:
     single_words: frozenset[str] = frozenset()
     other_terms: tuple[tuple[str, ...], ...] = ()
     other_patterns: tuple[regex.Pattern, ...] = ()  # the regexes of other_terms ("all", "phrase")
+    # For word and phrase rules, each pattern's hits start with one of these (lowered unless the
+    # rule is case-sensitive): the first words of its terms. Where they are found, str.find says
+    # much faster than a regex scan, which then need only be tried there. Empty for a regex rule,
+    # or where a first word is not ASCII (ignoring case is then more than lowering).
+    starts: tuple[tuple[str, ...], ...] = ()
 
     def match(self, text: str) -> Match | None:
         if not self.patterns:
@@ -180,15 +199,17 @@ class CompiledRule:
         """The rule's hits in the article and their score, or None when it does not match at all
         (raises RuleError when a regex runs over its time limit)."""
         started = time.monotonic()
-        if not self.patterns or not self.matches(article.text, article.words):
+        # A regex rule has no words to rule texts out by: its hits below say whether it matches,
+        # without a search for the first one beforehand.
+        if not self.patterns or (self.rule != "regex" and not self.matches(article.text, article.words)):
             return None
         counts: dict[tuple[str, str], int] = {}
         score = 0
         try:
-            for pattern in self.patterns:
+            for number in range(len(self.patterns)):
                 found = 0
                 budget = max(0.01, REGEX_TIMEOUT - (time.monotonic() - started))
-                for hit in pattern.finditer(article.text, timeout=budget):
+                for hit in self._hits(number, article, budget):
                     if hit.end() == hit.start():
                         continue
                     text = " ".join(hit.group().split())
@@ -208,6 +229,20 @@ class CompiledRule:
             (Hit(text, where, n) for (text, where), n in counts.items()), key=lambda h: order[h.where]
         )
         return Evidence(score, tuple(hits[:MAX_SHOWN]))
+
+    def _hits(self, number: int, article: ArticleText, budget: float) -> Iterator[regex.Match]:
+        """The hits of pattern `number` in the article, as its finditer finds them: it is tried
+        only where a hit can start (`starts`), when the text allows that shortcut."""
+        pattern, text = self.patterns[number], article.text
+        within = text if self.case_sensitive else article.lowered
+        if not self.starts or within is None:
+            yield from pattern.finditer(text, timeout=budget)
+            return
+        end = 0
+        for start in sorted({at for first in self.starts[number] for at in _find_all(within, first)}):
+            if start >= end and (hit := pattern.match(text, start, timeout=budget)):
+                end = hit.end()
+                yield hit
 
     def matches(self, text: str, words: "TextWords | None" = None) -> bool:
         """Whether the rule matches, stopping at the first hit (ingest needs no reasons).
@@ -239,6 +274,23 @@ class CompiledRule:
         return tuple(found)[:MAX_SHOWN]
 
 
+def _find_all(text: str, part: str) -> Iterator[int]:
+    """Where `part` is found in `text`, overlaps included."""
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
+
+
+def _starts(terms: list[str], case_sensitive: bool) -> tuple[str, ...]:
+    """The first words of `terms` as their hits start (see CompiledRule.starts); () if one is not
+    ASCII and case is ignored."""
+    firsts = {term.split()[0] for term in terms}
+    if case_sensitive:
+        return tuple(firsts)
+    return tuple({first.lower() for first in firsts}) if all(map(str.isascii, firsts)) else ()
+
+
 @lru_cache(maxsize=512)
 def compile_rule(rule: str, pattern: str, case_sensitive: bool) -> CompiledRule:
     """Compile a rule once (cached); raises RuleError for an unknown rule or a bad pattern."""
@@ -264,9 +316,11 @@ def compile_rule(rule: str, pattern: str, case_sensitive: bool) -> CompiledRule:
         alternatives = "|".join(word_pattern(t) for t in sorted(set(terms), key=len, reverse=True))
         patterns = (regex.compile(alternatives, flags),)
         other_patterns = ()  # the one alternation decides
+        starts = (_starts(terms, case_sensitive),)
     else:
         patterns = tuple(regex.compile(word_pattern(t), flags) for t in terms)
         other_patterns = tuple(p for p, one in zip(patterns, single, strict=True) if not one)
+        starts = tuple(_starts([t], case_sensitive) for t in terms)
     return CompiledRule(
         rule,
         patterns,
@@ -274,6 +328,7 @@ def compile_rule(rule: str, pattern: str, case_sensitive: bool) -> CompiledRule:
         single_words=frozenset(words[0] for words, one in zip(term_words, single, strict=True) if one),
         other_terms=tuple(words for words, one in zip(term_words, single, strict=True) if not one),
         other_patterns=other_patterns,
+        starts=starts if all(starts) else (),
     )
 
 
