@@ -57,6 +57,14 @@ def fits(word: str) -> bool:
     return len(word) * 4 <= MAX_LEXEME_BYTES or len(word.encode()) <= MAX_LEXEME_BYTES
 
 
+def fitting(found: dict[str, list[int]]) -> dict[str, list[int]]:
+    """`found` without the words PostgreSQL would not take: itself when its longest word fits
+    (nearly always), so that no word is asked on its own."""
+    if max(map(len, found), default=0) * 4 <= MAX_LEXEME_BYTES:
+        return found
+    return {word: offsets for word, offsets in found.items() if fits(word)}
+
+
 def positions(title_words: list[str], body_words: list[str]) -> dict[str, list[int]]:
     """Each distinct word's positions, the words in the order they first appear: the title's
     from 1, the body's after a gap (so no phrase spans the two)."""
@@ -81,10 +89,10 @@ def _lexemes(found: dict[str, list[int]], labels: list[str]) -> dict[str, str]:
     those of every word with that stem. Most stems have one word, whose positions they share."""
     label = labels.__getitem__
     lexemes, stems = {}, {}
-    for word, offsets in found.items():
-        if not fits(word):
-            continue
-        marks = lexemes[EXACT_MARK + word] = ",".join(map(label, offsets[:MAX_POSITIONS]))
+    for word, offsets in fitting(found).items():
+        # Most words are found once: their one label is their marks.
+        marks = label(offsets[0]) if len(offsets) == 1 else ",".join(map(label, offsets[:MAX_POSITIONS]))
+        lexemes[EXACT_MARK + word] = marks
         stem = stem_of(word)
         if stem is None:
             continue
@@ -159,4 +167,4 @@ def row(doc: IndexDocument) -> tuple[tuple, set[str]]:
         + facet_values("source", [doc.source] if doc.source is not None else []),
         tsvector(found, len(title_words), len(body_words)),
         key_terms(found),
-    ), {word for word in found if fits(word)}
+    ), set(fitting(found))
