@@ -7,6 +7,7 @@ not Whoosh still reads queries and marks hits with these, so that a marked word 
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.filters import STOP_WORDS
@@ -61,3 +62,47 @@ STEMMED = _analyzer(STOP_WORDS, minsize=2, stemmed=True)
 EXACT = _analyzer()
 # Document key terms for "more like this": common words are not evidence of similarity.
 KEY_TERMS = _analyzer(STOP_WORDS, minsize=3, stemmed=True)
+
+
+# --- the same words, stems and key terms as plain functions ---------------------------------
+# What the analyzers above make, without a Token and a generator per word per filter, for an
+# index writer's own analysis (the PostgreSQL document, Whoosh's stored key terms) at a fraction
+# of their cost. tests/test_postgres_backend.py checks that they agree.
+
+
+def words(text: str) -> list[str]:
+    """The exact words of `text`, as EXACT makes them (lowercased, accents folded). They are
+    lowercased and folded in one pass, joined by spaces: no word holds one, and a space ends a
+    word for lowercasing (a final sigma) just as the end of the text does."""
+    folded = " ".join(WORD_RE.findall(text)).lower().translate(WORD_ACCENTS)
+    return list(filter(None, folded.split(" ")))
+
+
+STEMS_KEPT = 200_000  # the memo of stems is emptied beyond this many words
+
+
+class _Stems(dict):
+    """Each word's stem as STEMMED makes it; None for a stop word or a single letter. A memo: a
+    word stemmed before costs one dictionary lookup, and no Python call."""
+
+    def __missing__(self, word: str) -> str | None:
+        if len(self) >= STEMS_KEPT:
+            self.clear()
+        found = self[word] = stem(word) if len(word) >= 2 and word not in STOP_WORDS else None
+        return found
+
+
+stem_of = _Stems().__getitem__
+
+KEY_TERM_COUNT = 40  # the words "more like this" chooses from
+
+
+def key_terms(counted: Iterable[tuple[str, int]]) -> list[str]:
+    """The most frequent stems of at least three letters, as KEY_TERMS makes them, from words
+    and how often each is found, in the order first found (the first of equals first, as
+    Counter.most_common orders them)."""
+    counts = {}
+    for word, count in counted:
+        if len(word) >= 3 and (term := stem_of(word)) is not None:
+            counts[term] = counts.get(term, 0) + count
+    return sorted(counts, key=counts.__getitem__, reverse=True)[:KEY_TERM_COUNT]

@@ -12,44 +12,16 @@ from bisect import bisect_right
 from collections import defaultdict
 from datetime import UTC, date
 
-from whoosh.analysis.filters import STOP_WORDS
-from whoosh.lang.porter2 import stem
-
-from articles.search.analysis import WORD_ACCENTS, WORD_RE
+from articles.search.analysis import key_terms as analysis_key_terms
+from articles.search.analysis import stem_of, words
 from articles.search.types import IndexDocument
 
 from .schema import EXACT_MARK, facet_values
 
-KEY_TERM_COUNT = 40  # as the Whoosh index: the words "more like this" chooses from
 MAX_POSITIONS = 255  # positions kept per lexeme
 MAX_LEXEME_BYTES = 2_000  # PostgreSQL refuses lexemes over 2,047 bytes
 LONG_BODY_WORDS = 100_000  # beyond this a body's words are kept without positions (the 1 MB limit)
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
-
-
-def words(text: str) -> list[str]:
-    """The exact words of `text`, as analysis.EXACT makes them (lowercased, accents folded). They
-    are lowercased and folded in one pass, joined by spaces: no word holds one, and a space ends a
-    word for lowercasing (a final sigma) just as the end of the text does."""
-    folded = " ".join(WORD_RE.findall(text)).lower().translate(WORD_ACCENTS)
-    return list(filter(None, folded.split(" ")))
-
-
-STEMS_KEPT = 200_000  # the memo of stems is emptied beyond this many words
-
-
-class _Stems(dict):
-    """Each word's stem as analysis.STEMMED makes it; None for a stop word or a single letter. A
-    memo: a word stemmed before costs one dictionary lookup, and no Python call."""
-
-    def __missing__(self, word: str) -> str | None:
-        if len(self) >= STEMS_KEPT:
-            self.clear()
-        found = self[word] = stem(word) if len(word) >= 2 and word not in STOP_WORDS else None
-        return found
-
-
-stem_of = _Stems().__getitem__
 
 
 def fits(word: str) -> bool:
@@ -120,13 +92,8 @@ def tsvector(found: dict[str, list[int]], title_count: int, body_count: int) -> 
 
 
 def key_terms(found: dict[str, list[int]]) -> list[str]:
-    """The most frequent stems of at least three letters, as analysis.KEY_TERMS makes them, from
-    the words' `positions` (the first of equals first, as Counter.most_common orders them)."""
-    counts = {}
-    for word, offsets in found.items():
-        if len(word) >= 3 and (term := stem_of(word)) is not None:
-            counts[term] = counts.get(term, 0) + len(offsets)
-    return sorted(counts, key=counts.__getitem__, reverse=True)[:KEY_TERM_COUNT]
+    """The article's key terms (analysis.key_terms) from its words' `positions`."""
+    return analysis_key_terms((word, len(offsets)) for word, offsets in found.items())
 
 
 def sort_day(doc: IndexDocument) -> int | None:

@@ -25,7 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError, LockError
 
-from articles.search.analysis import KEY_TERMS
+from articles.search.analysis import key_terms, words
 from articles.search.base import IndexBusy, IndexUnavailable
 from articles.search.types import IndexDocument
 
@@ -41,7 +41,6 @@ GENERATION_PREFIX = "gen-"
 OPEN_RETRIES = 3
 COMPOUND_SUFFIX = ".seg"
 INDEX_NAME = "MAIN"  # Whoosh's default name for the one index in a directory
-KEY_TERM_COUNT = 40
 # Memory each writer of a parallel writer (its sub-writers, and the parent that merges) gives its
 # postings before spilling them to disk; with 128 an ingest of 198,000 articles peaked at 692 MB.
 PARALLEL_LIMIT_MB = 64
@@ -251,8 +250,7 @@ def _keywords(ids: Iterable[int | None]) -> str:
 
 
 def _key_terms(doc: IndexDocument) -> str:
-    counts = Counter(token.text for token in KEY_TERMS(f"{doc.title}\n{doc.body}"))
-    return " ".join(term for term, _ in counts.most_common(KEY_TERM_COUNT))
+    return " ".join(key_terms(Counter(words(f"{doc.title}\n{doc.body}")).items()))
 
 
 def document_fields(doc: IndexDocument) -> dict:
