@@ -215,6 +215,17 @@ def postgres_size() -> tuple[int, str]:
     return int(size), names
 
 
+def server_settings() -> str:
+    """The PostgreSQL server's version and the settings a search's speed depends on most: a broad
+    word reads most of the document table, from shared_buffers or, beyond them, the OS cache."""
+    return psql(
+        "SELECT concat_ws(', ', split_part(version(), ' ', 2), "
+        "'shared_buffers ' || current_setting('shared_buffers'), "
+        "'effective_cache_size ' || current_setting('effective_cache_size'), "
+        "'autovacuum ' || current_setting('autovacuum'))"
+    ).strip()
+
+
 def database_size() -> int:
     return int(psql("SELECT pg_database_size(current_database())", PG_DATABASE))
 
@@ -468,6 +479,8 @@ def main() -> None:
         flush=True,
     )
     print(f"   {reference.describe(reference.measure())}, at the start", flush=True)
+    if "postgres" in backends:
+        print(f"   PostgreSQL {server_settings()}", flush=True)
     manage(archive_env("whoosh", OUT / "bench-process"), "collectstatic", "--noinput", "-v0")
     files = {copies: corpus_file(args.corpus, copies, args.limit) for copies in sizes}
     queries = None
