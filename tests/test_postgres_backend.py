@@ -6,6 +6,7 @@ write lock, its missing or outdated tables, and its settings left as they were."
 import dataclasses
 import hashlib
 import json
+import re
 from datetime import date
 
 import pytest
@@ -187,6 +188,7 @@ def test_missing_tables_are_reported_never_replaced_by_a_search(postgres):
         call_command("check_index")
     call_command("rebuild_index")
     assert ids("rye") != set()
+    assert re.search(r"schema version \d+, [\d,]+ MB with their indexes", postgres.describe())
 
 
 @on_postgresql

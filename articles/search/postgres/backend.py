@@ -118,7 +118,13 @@ class PostgresBackend(SearchBackend):
             count = cursor.fetchone()[0]
             cursor.execute(f"SELECT count(*) FROM {WORD}")
             words = cursor.fetchone()[0]
+            # Their size with indexes and TOAST: what the server's shared_buffers should hold.
+            cursor.execute(
+                "SELECT sum(pg_total_relation_size(to_regclass(t))) FROM unnest(%s::text[]) t",
+                [[DOCUMENT, WORD, COUNT]],
+            )
+            size = cursor.fetchone()[0]
             return (
                 f"PostgreSQL search tables in {where}: {count:,} articles, {words:,} words in the lexicon, "
-                f"schema version {version}."
+                f"schema version {version}, {size / 2**20:,.0f} MB with their indexes."
             )
