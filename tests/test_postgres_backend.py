@@ -171,6 +171,32 @@ def test_a_change_made_while_a_rebuild_holds_the_tables_waits_and_stays_pending(
     assert ids("rye") == {article.pk}
 
 
+def _planner_rows() -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [DOCUMENT])
+        return cursor.fetchone()[0]
+
+
+@on_postgresql
+def test_a_bulk_session_that_grew_the_tables_by_a_tenth_leaves_them_analysed(postgres):
+    def ingest(count: int, start: int) -> None:
+        made = [
+            Article.objects.create(
+                title=f"Grain {n}", body=f"Grain report {n}.", origin=f"test/{n}", content_hash=f"{n:064x}"
+            )
+            for n in range(start, start + count)
+        ]
+        with postgres.bulk() as session:
+            session.add(indexing.documents([a.pk for a in made])[0])
+
+    ingest(20, 0)
+    assert _planner_rows() == 20  # never analysed before: analysed now
+    ingest(1, 20)
+    assert _planner_rows() == 20  # 1 row of 20: the statistics are left as they are
+    ingest(3, 21)
+    assert _planner_rows() == 24
+
+
 @on_postgresql
 def test_missing_tables_are_reported_never_replaced_by_a_search(postgres):
     store("Rye", "Rye.")
