@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 import re
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -18,7 +19,7 @@ from django.db import connection
 
 from articles import indexing
 from articles.models import Article, Person, PersonLink
-from articles.search import backend, syntax
+from articles.search import analysis, backend, syntax
 from articles.search.analysis import EXACT, KEY_TERMS, STEMMED
 from articles.search.base import IndexBusy, IndexUnavailable
 from articles.search.budget import SearchBudget, SearchTooSlow
@@ -74,15 +75,18 @@ def texts(seeds_dir, reuters_dir):
 
 
 def test_the_words_stems_and_key_terms_are_analysis_pys(seeds_dir, reuters_dir):
+    # The plain functions both indexes write with (the Whoosh index's stored key terms from
+    # counted words, this backend's from positions), against the analyzers that define them.
     for text in texts(seeds_dir, reuters_dir):
-        words = documents.words(text)
+        words = analysis.words(text)
         assert words == [t.text for t in EXACT(text)]
-        assert [s for w in words if (s := documents.stem_of(w))] == [t.text for t in STEMMED(text)]
+        assert [s for w in words if (s := analysis.stem_of(w))] == [t.text for t in STEMMED(text)]
         counted = {}
         for token in KEY_TERMS(text):
             counted[token.text] = counted.get(token.text, 0) + 1
         expected = [t for t, _ in sorted(counted.items(), key=lambda i: -i[1])][:40]
         assert documents.key_terms(documents.positions([], words)) == expected
+        assert analysis.key_terms(Counter(words).items()) == expected
 
 
 def test_the_tsvector_holds_each_word_and_its_stem_at_its_position_title_words_weighted():

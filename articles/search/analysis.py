@@ -67,7 +67,7 @@ KEY_TERMS = _analyzer(STOP_WORDS, minsize=3, stemmed=True)
 # --- the same words, stems and key terms as plain functions ---------------------------------
 # What the analyzers above make, without a Token and a generator per word per filter, for an
 # index writer's own analysis (the PostgreSQL document, Whoosh's stored key terms) at a fraction
-# of their cost. tests/test_postgres_backend.py checks that they agree.
+# of their cost. tests/test_postgres_backend.py checks them against the analyzers.
 
 
 def words(text: str) -> list[str]:
