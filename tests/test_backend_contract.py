@@ -416,6 +416,20 @@ def test_add_update_and_remove_are_searchable_at_once(search_backend, django_cap
     assert search_backend.remove([pk]) == 0
 
 
+def test_an_article_without_a_single_word_is_indexed_and_found_by_its_filters(search_backend):
+    """Symbols and dashes only: nothing to search for, yet the article is in the index, counted
+    and listed by its date and people like any other (and a bulk session takes it too)."""
+    wordless = store("★", "★ ☆ — ★", date(2025, 8, 1), persons=["Ishaq Dar"])
+    other = store("Harvest outlook", "Wheat and barley.", date(2025, 8, 2), index=False)
+    with search_backend.bulk() as session:
+        session.add(indexing.documents([other.pk])[0])
+    assert search_backend.doc_count() == 2
+    assert search_backend.indexed_stamps()[wordless.pk] == indexing.stamp_of(wordless.changed)
+    assert ids_of("", persons=["Ishaq Dar"]) == {wordless.pk}
+    assert ids_of("", date_to=date(2025, 8, 1)) == {wordless.pk}
+    assert ids_of("barley") == {other.pk}
+
+
 def test_a_bulk_session_makes_checkpointed_documents_searchable_and_drops_the_rest(search_backend):
     articles = [
         store(f"Report {n}", f"Wheat bulletin number {n}", date(2025, 8, 1), index=False) for n in range(4)

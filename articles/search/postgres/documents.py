@@ -83,6 +83,8 @@ def tsvector(found: dict[str, list[int]], title_count: int, body_count: int) -> 
     if body_count > LONG_BODY_WORDS:
         found = {word: offsets[: bisect_right(offsets, title_count)] for word, offsets in found.items()}
     lexemes = _lexemes(found, _labels(title_count, body_count))
+    if not lexemes:  # an article of symbols only ("★ — ★"): indexed all the same, with no terms
+        return ""
     # Quoted all at once: no lexeme holds a space (words are WORD_RE's).
     quoted = " ".join(lexemes).replace("\\", "\\\\").replace("'", "''").split(" ")
     return " ".join(
