@@ -16,6 +16,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.management.color import no_style
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from articles import indexing
 from articles.models import Article, Person, PersonLink
@@ -93,6 +95,38 @@ def test_the_tsvector_holds_each_word_and_its_stem_at_its_position_title_words_w
     # The body starts after a gap: no phrase spans the title and the body.
     found = documents.positions(["oil", "prices"], ["oil", "the"])
     assert documents.tsvector(found, 2, 2) == ("'=oil':1A,4 'oil':1A,4 '=prices':2A 'price':2A '=the':5")
+
+
+# Any text, weighted towards what a tsvector literal must escape and what folds or lowers oddly.
+any_text = st.text(st.one_of(st.sampled_from("'\\ \t\n.:,-_AaİıſKéß0"), st.characters()), max_size=60)
+
+
+def literal_of(title: str, body: str) -> tuple[str, list[str]]:
+    """The article's tsvector literal, and its words."""
+    title_words, body_words = analysis.words(title), analysis.words(body)
+    found = documents.positions(title_words, body_words)
+    return documents.tsvector(found, len(title_words), len(body_words)), title_words + body_words
+
+
+@given(any_text, any_text)
+@settings(max_examples=300)
+def test_the_tsvector_literal_needs_no_quoting_for_any_text(title, body):
+    # tsvector() writes lexemes unquoted: no word or stem may hold a quote, a backslash or a space.
+    literal, words = literal_of(title, body)
+    for word in words:
+        assert not re.search(r"['\\\s]", word + (analysis.stem_of(word) or "")), word
+    assert literal == "" or literal.startswith("'")
+
+
+@given(any_text, any_text)
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_postgresql_reads_the_tsvector_literal_as_exactly_the_words_and_their_stems(postgres, title, body):
+    literal, words = literal_of(title, body)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT array(SELECT lexeme FROM unnest(%s::tsvector))", [literal])
+        lexemes = cursor.fetchone()[0]
+    expected = {schema.EXACT_MARK + w for w in words} | {s for w in words if (s := analysis.stem_of(w))}
+    assert sorted(lexemes) == sorted(expected)
 
 
 @on_postgresql

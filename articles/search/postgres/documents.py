@@ -48,11 +48,18 @@ def positions(title_words: list[str], body_words: list[str]) -> dict[str, list[i
     return found
 
 
+# Positions as the tsvector writes them, up to the last PostgreSQL keeps, made once: most of an
+# article's labels are then a slice of this.
+_NUMBERS = [str(offset) for offset in range(16_384)]
+
+
 def _labels(title_count: int, body_count: int) -> list[str]:
     """Each position as the tsvector writes it, by offset: weighted A in the title. Offset 0 and
     the gap have none."""
     labels = ["", *(f"{offset}A" for offset in range(1, title_count + 1)), ""]
-    labels += map(str, range(len(labels), len(labels) + body_count))
+    first, end = len(labels), len(labels) + body_count
+    labels += _NUMBERS[first:end]
+    labels += map(str, range(max(first, len(_NUMBERS)), end))  # a title of thousands of words
     return labels
 
 
@@ -83,14 +90,9 @@ def tsvector(found: dict[str, list[int]], title_count: int, body_count: int) -> 
     if body_count > LONG_BODY_WORDS:
         found = {word: offsets[: bisect_right(offsets, title_count)] for word, offsets in found.items()}
     lexemes = _lexemes(found, _labels(title_count, body_count))
-    if not lexemes:  # an article of symbols only ("★ — ★"): indexed all the same, with no terms
-        return ""
-    # Quoted all at once: no lexeme holds a space (words are WORD_RE's).
-    quoted = " ".join(lexemes).replace("\\", "\\\\").replace("'", "''").split(" ")
-    return " ".join(
-        f"'{lexeme}':{marks}" if marks else f"'{lexeme}'"
-        for lexeme, marks in zip(quoted, lexemes.values(), strict=True)
-    )
+    # Unquoted: words are WORD_RE's and stems their letters, so no lexeme holds a quote, a
+    # backslash or a space (tests/test_postgres_backend.py checks it on any text).
+    return " ".join([f"'{lexeme}':{marks}" if marks else f"'{lexeme}'" for lexeme, marks in lexemes.items()])
 
 
 def key_terms(found: dict[str, list[int]]) -> list[str]:
