@@ -235,6 +235,38 @@ def test_a_bulk_session_that_grew_the_tables_by_a_tenth_leaves_them_analysed(pos
     assert _planner_rows() == 24
 
 
+def _lexicon() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT word FROM {schema.WORD}")
+        return {word for (word,) in cursor.fetchall()}
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)  # the session remembers only words of committed checkpoints
+def test_a_bulk_session_writes_every_new_word_to_the_lexicon_even_after_a_rebuild_replaced_it(postgres):
+    def article(title: str) -> Article:
+        made = Article.objects.create(
+            title=title, body="", origin=f"test/{title}", content_hash=f"{len(title):064x}"
+        )
+        return made
+
+    first = article("Zebra crossing")
+    with postgres.bulk() as session:
+        session.add(indexing.documents([first.pk])[0])
+        session.checkpoint()
+        assert {"zebra", "crossing"} <= _lexicon()
+        session.add(indexing.documents([article("Zebra herd").pk])[0])
+        session.checkpoint()
+        assert "herd" in _lexicon()
+        first.delete()
+        postgres.rebuild(indexing.iter_documents())  # the one article left: no "crossing"
+        assert "crossing" not in _lexicon()
+        later = article("A crossing guard")
+        session.add(indexing.documents([later.pk])[0])
+    assert {"zebra", "herd", "crossing", "guard"} <= _lexicon()
+    assert ids("crosing~1") == {later.pk}
+
+
 @on_postgresql
 def test_missing_tables_are_reported_never_replaced_by_a_search(postgres):
     store("Rye", "Rye.")
