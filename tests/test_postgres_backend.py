@@ -346,6 +346,21 @@ def test_many_articles_written_in_one_statement_keep_their_counts_and_the_last_o
 
 
 @on_postgresql
+def test_an_entry_another_writer_made_first_is_updated_not_duplicated(postgres, monkeypatch):
+    # New articles are copied straight in; where another writer made an entry between the check
+    # and the copy, the copy fails alone and the rows are upserted as for any change.
+    article = store("Barley report", "Barley.", date(2025, 8, 1))
+    article.title = "Oats report"
+    article.save()
+    monkeypatch.setattr(writing, "_has_entries", lambda cursor, ids: False)
+    indexing.index_now([article.pk])
+    assert ids("title:oats") == {article.pk} and ids("title:barley") == set()
+    assert postgres.doc_count() == 1
+    everything = postgres.search(SearchRequest(q=""))  # from the counts the triggers keep
+    assert everything.total == 1 and [b[3] for b in everything.dates.buckets] == [1]
+
+
+@on_postgresql
 def test_the_counts_kept_for_the_whole_archive_follow_every_change(postgres):
     """A search without conditions reads counts the triggers keep; they must equal the counts of
     the same articles found by a query (here, everything but a word no article holds)."""

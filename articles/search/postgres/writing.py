@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
+from psycopg.errors import UniqueViolation
 
 from articles.search.base import BulkSession, IndexBusy
 from articles.search.types import IndexDocument
@@ -33,10 +34,11 @@ REBUILD_MEMORY = "256MB"  # maintenance_work_mem of a rebuild's transaction
 ANALYZE_SHARE = 0.1
 LEXICON_KEPT = 500_000  # words a bulk session remembers writing (Lexicon)
 
-# A write's rows are copied into this temporary table (one a connection), then upserted from it by
-# one statement: COPY spares building, quoting and parsing a statement of every value, and the
-# count triggers (schema.py) run once for the lot, not once a row (executemany), which rewrote the
-# shared count rows for every article.
+# A write's rows are copied (COPY spares building, quoting and parsing a statement of every value)
+# straight into the table when none of them is there yet, as in an ingest; else into this temporary
+# table (one a connection), then upserted from it by one statement. Either way the count triggers
+# (schema.py) run once for the lot, not once a row (executemany), which rewrote the shared count
+# rows for every article.
 STAGED = "search_pg_staged"
 _UPSERT = (
     f"INSERT INTO {DOCUMENT} ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM {STAGED} "
@@ -108,6 +110,25 @@ class Lexicon:
         self.unsaved = set()
 
 
+def _has_entries(cursor, article_ids: list[int]) -> bool:
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {DOCUMENT} WHERE article_id = ANY(%s))", [article_ids])
+    return cursor.fetchone()[0]
+
+
+def _inserted(cursor, rows: list[tuple]) -> bool:
+    """Copy the rows straight into the table if none of their articles has an entry yet (the
+    upsert's staging costs the server as much again); False when some has, or gets one from
+    another writer meanwhile, and nothing was written."""
+    if _has_entries(cursor, [r[0] for r in rows]):
+        return False
+    try:
+        with transaction.atomic():
+            _copy(cursor, DOCUMENT, rows)
+    except UniqueViolation:
+        return False
+    return True
+
+
 def _write(cursor, docs: list[IndexDocument], lexicon: Lexicon | None = None) -> int:
     rows, found = _rows(docs)
     words = lexicon.new(cursor, found) if lexicon is not None else found
@@ -115,11 +136,12 @@ def _write(cursor, docs: list[IndexDocument], lexicon: Lexicon | None = None) ->
     cursor.execute(
         f"INSERT INTO {WORD} (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", [sorted(words)]
     )
-    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGED} (LIKE {DOCUMENT})")
-    _copy(cursor, STAGED, rows)
-    cursor.execute(_UPSERT)
-    # Emptied here, not at commit: a caller's transaction may hold several writes.
-    cursor.execute(f"TRUNCATE {STAGED}")
+    if not _inserted(cursor, rows):
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGED} (LIKE {DOCUMENT})")
+        _copy(cursor, STAGED, rows)
+        cursor.execute(_UPSERT)
+        # Emptied here, not at commit: a caller's transaction may hold several writes.
+        cursor.execute(f"TRUNCATE {STAGED}")
     # An article deleted before its entry was written: the deleting trigger found nothing to drop.
     cursor.execute(
         f"DELETE FROM {DOCUMENT} d WHERE d.article_id = ANY(%s) AND NOT EXISTS "
