@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from articles.ingest.accounting import lost_words
+from articles.ingest.clean import is_byline
 from articles.ingest.draft import ArticleDraft, FileFailure
 from articles.ingest.read import READERS
 
@@ -190,8 +191,11 @@ def test_a_wrapped_first_sentence_without_a_title_stays_in_the_body(article):
     article = {**article, "title": "", "date": "", "url": "", "boilerplate": [], "dateline": "", "width": 35}
     text = as_text_file(article, blank_after_title=True)
     assume("\n" in text.strip().split("\n\n", 1)[0])  # the first paragraph is wrapped
-    (draft,) = READERS["text"](text, "a.txt", "hash")
     first_line = text.split("\n", 1)[0]
+    # A first line that reads as a byline ("By NATO Washington", wrapped there) is removed as one,
+    # and recorded: test_a_text_file_loses_no_word holds it to that.
+    assume(not is_byline(first_line))
+    (draft,) = READERS["text"](text, "a.txt", "hash")
     body = " ".join(draft.body.split()).casefold()  # casefold: a drop cap may be lowered
     assert body.startswith(" ".join(first_line.split()).casefold())
 
