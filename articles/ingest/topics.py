@@ -117,7 +117,9 @@ class ArticleText:
         of its lowered letters: not where it holds a character that matches an ASCII letter
         ignoring case without lowering to it ("K", the Kelvin sign, is "k"), nor one that lowers
         to two ("İ"); then None."""
-        return None if _ODD_CASES.search(self.text) else self.text.lower()
+        if not self.text.isascii() and _ODD_CASES.search(self.text):
+            return None
+        return self.text.lower()
 
     def where(self, position: int) -> str:
         if position < self.title_end:
@@ -148,14 +150,39 @@ _WORD = regex.compile(r"\w+")
 _ODD_CASES = regex.compile("[\u0130\u017f\u212a]")
 
 
+# For ASCII text, where \w is [A-Za-z0-9_]: every other character made a space, and the same with
+# the letters lowered, so that str.split() gives the words (bytes.translate is far faster than a
+# findall of \w+).
+_ASCII_WORD_CHARS = string.ascii_letters + string.digits + "_"
+_ASCII_WORDS = bytes(code if chr(code) in _ASCII_WORD_CHARS else ord(" ") for code in range(256))
+_ASCII_WORDS_LOWERED = _ASCII_WORDS.lower()
+
+
 class TextWords:
-    """The words of one text, as typed and lower-cased, computed once for all the rules."""
+    """The words of one text, as typed and lower-cased, computed once for all the rules (each
+    when a rule first needs it)."""
 
     def __init__(self, text: str):
-        self.exact = frozenset(_WORD.findall(text))
+        self.text = text
+
+    @cached_property
+    def exact(self) -> frozenset[str]:
+        if self.text.isascii():
+            return _ascii_words(self.text, _ASCII_WORDS)
+        return frozenset(_WORD.findall(self.text))
+
+    @cached_property
+    def lower(self) -> frozenset[str]:
+        if self.text.isascii():
+            return _ascii_words(self.text, _ASCII_WORDS_LOWERED)
         # Lowered in one call, joined by spaces: no word holds one, and a space ends a word for
         # lowering (a final sigma) just as the end of the word does.
-        self.lower = frozenset(" ".join(self.exact).lower().split(" ")) if self.exact else frozenset()
+        return frozenset(" ".join(self.exact).lower().split(" ")) if self.exact else frozenset()
+
+
+def _ascii_words(text: str, table: bytes) -> frozenset[str]:
+    """The words of an ASCII text, the non-word characters mapped to spaces by `table`."""
+    return frozenset(text.encode("ascii").translate(table).decode("ascii").split())
 
 
 @dataclass(frozen=True)
