@@ -14,7 +14,8 @@ from articles.ingest.topics import ArticleText, TextWords, compile_rule
 EXAMPLES = settings(max_examples=300, deadline=None, database=None)
 
 PIECES = (
-    "oil OIL Oil oiL turmoil trade deal TRADE  deal trade\ndeal tariffs US U.S. u.s. USA us-based "
+    "oil OIL Oil oiL turmoil _oil oil_ 2oil trade deal TRADE  deal trade\ndeal tariffs US U.S. u.s. USA "
+    "us-based said aid AID exporters export-led "
     "Kelvin \u212aelvin \u0130stanbul istanbul \u017ftate state Zürich ZÜRICH é É ß - , . ; : \n \t"
 ).split(" ")
 texts = st.lists(st.sampled_from(PIECES), max_size=30).map(" ".join)
@@ -24,6 +25,7 @@ RULES = [
     ("any", "US, U.S., USA, Oil", True),
     ("all", "oil, trade deal", False),
     ("phrase", "trade deal", False),
+    ("any", "aid, export, exports", False),  # found inside "said", "exporters"
     ("any", "zürich, oil", False),  # not ASCII: no shortcut
 ]
 
@@ -37,6 +39,16 @@ def test_a_rules_hits_are_its_regexs_hits(title, body):
         for number, regex_ in enumerate(compiled.patterns):
             expected = [hit.span() for hit in regex_.finditer(article.text)]
             assert [hit.span() for hit in compiled._hits(number, article, 1.0)] == expected
+
+
+@EXAMPLES
+@given(texts, texts)
+def test_a_rule_has_evidence_exactly_where_it_matches(title, body):
+    article = ArticleText(title, body)
+    for rule, pattern, case_sensitive in RULES:
+        compiled = compile_rule(rule, pattern, case_sensitive)
+        matched = compiled.matches(article.text, TextWords(article.text))
+        assert (compiled.evidence(article) is not None) == matched
 
 
 @EXAMPLES

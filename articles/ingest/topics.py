@@ -226,9 +226,9 @@ class CompiledRule:
         """The rule's hits in the article and their score, or None when it does not match at all
         (raises RuleError when a regex runs over its time limit)."""
         started = time.monotonic()
-        # A regex rule has no words to rule texts out by: its hits below say whether it matches,
-        # without a search for the first one beforehand.
-        if not self.patterns or (self.rule != "regex" and not self.matches(article.text, article.words)):
+        # Only the text's words can rule a text out beforehand: where they leave it to the
+        # regexes, the hits below say whether the rule matches, without a search for a first one.
+        if not self.patterns or (self.rule != "regex" and self._settled_by_words(article.words) is False):
             return None
         counts: dict[tuple[str, str], int] = {}
         score = 0
@@ -266,10 +266,23 @@ class CompiledRule:
             yield from pattern.finditer(text, timeout=budget)
             return
         end = 0
-        for start in sorted({at for first in self.starts[number] for at in _find_all(within, first)}):
+        for start in self._hit_starts(number, text, within):
             if start >= end and (hit := pattern.match(text, start, timeout=budget)):
                 end = hit.end()
                 yield hit
+
+    def _hit_starts(self, number: int, text: str, within: str) -> list[int]:
+        """Where a hit of pattern `number` can start, in order: where `within` (the text, lowered
+        unless the rule is case-sensitive) has one of its first words with no ASCII word character
+        either side in the text, as every term's regex requires of its first word."""
+        return sorted(
+            {
+                at
+                for first in self.starts[number]
+                for at in _find_all(within, first)
+                if _no_word_character_beside(text, at, at + len(first))
+            }
+        )
 
     def matches(self, text: str, words: "TextWords | None" = None) -> bool:
         """Whether the rule matches, stopping at the first hit (ingest needs no reasons).
@@ -278,20 +291,28 @@ class CompiledRule:
             return False
         patterns = self.patterns
         if words is not None and self.rule != "regex":
-            present = words.exact if self.case_sensitive else words.lower
-            if self.rule == "any":
-                if not self.single_words.isdisjoint(present):
-                    return True
-                if not any(present.issuperset(term) for term in self.other_terms):
-                    return False
-            else:
-                if not (self.single_words <= present and all(map(present.issuperset, self.other_terms))):
-                    return False
+            settled = self._settled_by_words(words)
+            if settled is not None:
+                return settled
+            if self.rule != "any":
                 patterns = self.other_patterns
         try:
             return all(p.search(text, timeout=REGEX_TIMEOUT) for p in patterns)
         except TimeoutError as error:
             raise too_slow() from error
+
+    def _settled_by_words(self, words: TextWords) -> bool | None:
+        """Whether a word or phrase rule matches, as far as the text's words settle it: False when
+        the text lacks words the rule needs, True when a term that is one word is among them (or
+        an "all" rule has only such terms), None when the regexes of other terms must decide."""
+        present = words.exact if self.case_sensitive else words.lower
+        if self.rule == "any":
+            if not self.single_words.isdisjoint(present):
+                return True
+            return None if any(present.issuperset(term) for term in self.other_terms) else False
+        if not (self.single_words <= present and all(map(present.issuperset, self.other_terms))):
+            return False
+        return None if self.other_terms else True
 
     def _found(self, hits) -> tuple[str, ...]:
         found: dict[str, None] = {}
@@ -307,6 +328,13 @@ def _find_all(text: str, part: str) -> Iterator[int]:
     while at >= 0:
         yield at
         at = text.find(part, at + 1)
+
+
+def _no_word_character_beside(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] has no ASCII word character just before or after it (ASCII word
+    characters are word characters to any regex, so a whole-word match cannot have one there)."""
+    before_ok = start == 0 or text[start - 1] not in _ASCII_WORD_CHARS
+    return before_ok and (end == len(text) or text[end] not in _ASCII_WORD_CHARS)
 
 
 def _starts(terms: list[str], case_sensitive: bool) -> tuple[str, ...]:
