@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -185,6 +186,14 @@ def _ascii_words(text: str, table: bytes) -> frozenset[str]:
     return frozenset(text.encode("ascii").translate(table).decode("ascii").split())
 
 
+class FirstWord(NamedTuple):
+    """The first word of a term as its hits start, and its words as TextWords holds them: a hit
+    can only start with it in a text that has them all."""
+
+    text: str
+    words: frozenset[str]
+
+
 @dataclass(frozen=True)
 class CompiledRule:
     """A rule ready to run on many texts; `match(text)` returns a Match or None."""
@@ -201,9 +210,10 @@ class CompiledRule:
     other_patterns: tuple[regex.Pattern, ...] = ()  # the regexes of other_terms ("all", "phrase")
     # For word and phrase rules, each pattern's hits start with one of these (lowered unless the
     # rule is case-sensitive): the first words of its terms. Where they are found, str.find says
-    # much faster than a regex scan, which then need only be tried there. Empty for a regex rule,
-    # or where a first word is not ASCII (ignoring case is then more than lowering).
-    starts: tuple[tuple[str, ...], ...] = ()
+    # much faster than a regex scan, which then need only be tried there; and only those the
+    # text's words hold need be looked for. Empty for a regex rule, or where a first word is not
+    # ASCII (ignoring case is then more than lowering).
+    starts: tuple[tuple[FirstWord, ...], ...] = ()
 
     def match(self, text: str) -> Match | None:
         if not self.patterns:
@@ -265,22 +275,25 @@ class CompiledRule:
         if not self.starts or within is None:
             yield from pattern.finditer(text, timeout=budget)
             return
+        present = article.words.exact if self.case_sensitive else article.words.lower
         end = 0
-        for start in self._hit_starts(number, text, within):
+        for start in self._hit_starts(number, text, within, present):
             if start >= end and (hit := pattern.match(text, start, timeout=budget)):
                 end = hit.end()
                 yield hit
 
-    def _hit_starts(self, number: int, text: str, within: str) -> list[int]:
+    def _hit_starts(self, number: int, text: str, within: str, present: frozenset[str]) -> list[int]:
         """Where a hit of pattern `number` can start, in order: where `within` (the text, lowered
-        unless the rule is case-sensitive) has one of its first words with no ASCII word character
-        either side in the text, as every term's regex requires of its first word."""
+        unless the rule is case-sensitive) has one of its first words whose words are `present`,
+        with no ASCII word character either side in the text, as every term's regex requires of
+        its first word."""
         return sorted(
             {
                 at
                 for first in self.starts[number]
-                for at in _find_all(within, first)
-                if _no_word_character_beside(text, at, at + len(first))
+                if present.issuperset(first.words)
+                for at in _find_all(within, first.text)
+                if _no_word_character_beside(text, at, at + len(first.text))
             }
         )
 
@@ -309,7 +322,7 @@ class CompiledRule:
         if self.rule == "any":
             if not self.single_words.isdisjoint(present):
                 return True
-            return None if any(present.issuperset(term) for term in self.other_terms) else False
+            return None if any(map(present.issuperset, self.other_terms)) else False
         if not (self.single_words <= present and all(map(present.issuperset, self.other_terms))):
             return False
         return None if self.other_terms else True
@@ -337,13 +350,15 @@ def _no_word_character_beside(text: str, start: int, end: int) -> bool:
     return before_ok and (end == len(text) or text[end] not in _ASCII_WORD_CHARS)
 
 
-def _starts(terms: list[str], case_sensitive: bool) -> tuple[str, ...]:
+def _starts(terms: list[str], case_sensitive: bool) -> tuple[FirstWord, ...]:
     """The first words of `terms` as their hits start (see CompiledRule.starts); () if one is not
     ASCII and case is ignored."""
     firsts = {term.split()[0] for term in terms}
-    if case_sensitive:
-        return tuple(firsts)
-    return tuple({first.lower() for first in firsts}) if all(map(str.isascii, firsts)) else ()
+    if not case_sensitive:
+        if not all(map(str.isascii, firsts)):
+            return ()
+        firsts = {first.lower() for first in firsts}
+    return tuple(FirstWord(first, frozenset(_WORD.findall(first))) for first in firsts)
 
 
 @lru_cache(maxsize=512)
