@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -117,7 +118,9 @@ class ArticleText:
         of its lowered letters: not where it holds a character that matches an ASCII letter
         ignoring case without lowering to it ("K", the Kelvin sign, is "k"), nor one that lowers
         to two ("İ"); then None."""
-        return None if _ODD_CASES.search(self.text) else self.text.lower()
+        if not self.text.isascii() and _ODD_CASES.search(self.text):
+            return None
+        return self.text.lower()
 
     def where(self, position: int) -> str:
         if position < self.title_end:
@@ -148,14 +151,47 @@ _WORD = regex.compile(r"\w+")
 _ODD_CASES = regex.compile("[\u0130\u017f\u212a]")
 
 
+# For ASCII text, where \w is [A-Za-z0-9_]: every other character made a space, and the same with
+# the letters lowered, so that str.split() gives the words (bytes.translate is far faster than a
+# findall of \w+).
+_ASCII_WORD_CHARS = string.ascii_letters + string.digits + "_"
+_ASCII_WORDS = bytes(code if chr(code) in _ASCII_WORD_CHARS else ord(" ") for code in range(256))
+_ASCII_WORDS_LOWERED = _ASCII_WORDS.lower()
+
+
 class TextWords:
-    """The words of one text, as typed and lower-cased, computed once for all the rules."""
+    """The words of one text, as typed and lower-cased, computed once for all the rules (each
+    when a rule first needs it)."""
 
     def __init__(self, text: str):
-        self.exact = frozenset(_WORD.findall(text))
+        self.text = text
+
+    @cached_property
+    def exact(self) -> frozenset[str]:
+        if self.text.isascii():
+            return _ascii_words(self.text, _ASCII_WORDS)
+        return frozenset(_WORD.findall(self.text))
+
+    @cached_property
+    def lower(self) -> frozenset[str]:
+        if self.text.isascii():
+            return _ascii_words(self.text, _ASCII_WORDS_LOWERED)
         # Lowered in one call, joined by spaces: no word holds one, and a space ends a word for
         # lowering (a final sigma) just as the end of the word does.
-        self.lower = frozenset(" ".join(self.exact).lower().split(" ")) if self.exact else frozenset()
+        return frozenset(" ".join(self.exact).lower().split(" ")) if self.exact else frozenset()
+
+
+def _ascii_words(text: str, table: bytes) -> frozenset[str]:
+    """The words of an ASCII text, the non-word characters mapped to spaces by `table`."""
+    return frozenset(text.encode("ascii").translate(table).decode("ascii").split())
+
+
+class FirstWord(NamedTuple):
+    """The first word of a term as its hits start, and its words as TextWords holds them: a hit
+    can only start with it in a text that has them all."""
+
+    text: str
+    words: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -174,9 +210,10 @@ class CompiledRule:
     other_patterns: tuple[regex.Pattern, ...] = ()  # the regexes of other_terms ("all", "phrase")
     # For word and phrase rules, each pattern's hits start with one of these (lowered unless the
     # rule is case-sensitive): the first words of its terms. Where they are found, str.find says
-    # much faster than a regex scan, which then need only be tried there. Empty for a regex rule,
-    # or where a first word is not ASCII (ignoring case is then more than lowering).
-    starts: tuple[tuple[str, ...], ...] = ()
+    # much faster than a regex scan, which then need only be tried there; and only those the
+    # text's words hold need be looked for. Empty for a regex rule, or where a first word is not
+    # ASCII (ignoring case is then more than lowering).
+    starts: tuple[tuple[FirstWord, ...], ...] = ()
 
     def match(self, text: str) -> Match | None:
         if not self.patterns:
@@ -199,9 +236,9 @@ class CompiledRule:
         """The rule's hits in the article and their score, or None when it does not match at all
         (raises RuleError when a regex runs over its time limit)."""
         started = time.monotonic()
-        # A regex rule has no words to rule texts out by: its hits below say whether it matches,
-        # without a search for the first one beforehand.
-        if not self.patterns or (self.rule != "regex" and not self.matches(article.text, article.words)):
+        # Only the text's words can rule a text out beforehand: where they leave it to the
+        # regexes, the hits below say whether the rule matches, without a search for a first one.
+        if not self.patterns or (self.rule != "regex" and self._settled_by_words(article.words) is False):
             return None
         counts: dict[tuple[str, str], int] = {}
         score = 0
@@ -238,11 +275,27 @@ class CompiledRule:
         if not self.starts or within is None:
             yield from pattern.finditer(text, timeout=budget)
             return
+        present = article.words.exact if self.case_sensitive else article.words.lower
         end = 0
-        for start in sorted({at for first in self.starts[number] for at in _find_all(within, first)}):
+        for start in self._hit_starts(number, text, within, present):
             if start >= end and (hit := pattern.match(text, start, timeout=budget)):
                 end = hit.end()
                 yield hit
+
+    def _hit_starts(self, number: int, text: str, within: str, present: frozenset[str]) -> list[int]:
+        """Where a hit of pattern `number` can start, in order: where `within` (the text, lowered
+        unless the rule is case-sensitive) has one of its first words whose words are `present`,
+        with no ASCII word character either side in the text, as every term's regex requires of
+        its first word."""
+        return sorted(
+            {
+                at
+                for first in self.starts[number]
+                if present.issuperset(first.words)
+                for at in _find_all(within, first.text)
+                if _no_word_character_beside(text, at, at + len(first.text))
+            }
+        )
 
     def matches(self, text: str, words: "TextWords | None" = None) -> bool:
         """Whether the rule matches, stopping at the first hit (ingest needs no reasons).
@@ -251,20 +304,28 @@ class CompiledRule:
             return False
         patterns = self.patterns
         if words is not None and self.rule != "regex":
-            present = words.exact if self.case_sensitive else words.lower
-            if self.rule == "any":
-                if not self.single_words.isdisjoint(present):
-                    return True
-                if not any(present.issuperset(term) for term in self.other_terms):
-                    return False
-            else:
-                if not (self.single_words <= present and all(map(present.issuperset, self.other_terms))):
-                    return False
+            settled = self._settled_by_words(words)
+            if settled is not None:
+                return settled
+            if self.rule != "any":
                 patterns = self.other_patterns
         try:
             return all(p.search(text, timeout=REGEX_TIMEOUT) for p in patterns)
         except TimeoutError as error:
             raise too_slow() from error
+
+    def _settled_by_words(self, words: TextWords) -> bool | None:
+        """Whether a word or phrase rule matches, as far as the text's words settle it: False when
+        the text lacks words the rule needs, True when a term that is one word is among them (or
+        an "all" rule has only such terms), None when the regexes of other terms must decide."""
+        present = words.exact if self.case_sensitive else words.lower
+        if self.rule == "any":
+            if not self.single_words.isdisjoint(present):
+                return True
+            return None if any(map(present.issuperset, self.other_terms)) else False
+        if not (self.single_words <= present and all(map(present.issuperset, self.other_terms))):
+            return False
+        return None if self.other_terms else True
 
     def _found(self, hits) -> tuple[str, ...]:
         found: dict[str, None] = {}
@@ -282,13 +343,22 @@ def _find_all(text: str, part: str) -> Iterator[int]:
         at = text.find(part, at + 1)
 
 
-def _starts(terms: list[str], case_sensitive: bool) -> tuple[str, ...]:
+def _no_word_character_beside(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] has no ASCII word character just before or after it (ASCII word
+    characters are word characters to any regex, so a whole-word match cannot have one there)."""
+    before_ok = start == 0 or text[start - 1] not in _ASCII_WORD_CHARS
+    return before_ok and (end == len(text) or text[end] not in _ASCII_WORD_CHARS)
+
+
+def _starts(terms: list[str], case_sensitive: bool) -> tuple[FirstWord, ...]:
     """The first words of `terms` as their hits start (see CompiledRule.starts); () if one is not
     ASCII and case is ignored."""
     firsts = {term.split()[0] for term in terms}
-    if case_sensitive:
-        return tuple(firsts)
-    return tuple({first.lower() for first in firsts}) if all(map(str.isascii, firsts)) else ()
+    if not case_sensitive:
+        if not all(map(str.isascii, firsts)):
+            return ()
+        firsts = {first.lower() for first in firsts}
+    return tuple(FirstWord(first, frozenset(_WORD.findall(first))) for first in firsts)
 
 
 @lru_cache(maxsize=512)
