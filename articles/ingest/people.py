@@ -36,8 +36,8 @@ import importlib
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from articles.ingest.draft import MentionDraft
@@ -47,10 +47,12 @@ WORDLISTS = Path(__file__).with_name("wordlists")
 
 # A capitalised word (apostrophes and hyphens inside: "O'Neill", "Leigh-Pemberton"), dotted
 # initials ("U.S.", "J."), an Arabic article name ("al-Assad") or a lower-case name particle.
+# The lookahead lets the scan skip, in one step, the positions where no token can start (most).
 TOKEN = re.compile(
-    r"(?P<initials>(?:[A-Z]\.){2,})"
+    r"(?=[A-ZÀ-Þabdeiltv])"
+    r"(?:(?P<initials>(?:[A-Z]\.){2,})"
     r"|(?P<word>(?:(?:al|el)-)?[A-ZÀ-Þ](?:\w|['’\-](?=\w))*)"
-    r"|(?P<particle>\b(?:de|del|della|der|den|di|da|das|do|dos|du|van|von|bin|ibn|ben|al|el|la|le|ter|arap)\b)"
+    r"|(?P<particle>\b(?:de|del|della|der|den|di|da|das|do|dos|du|van|von|bin|ibn|ben|al|el|la|le|ter|arap)\b))"
 )
 # Longer runs of name-like words are headings ("Bushra Bibi Petitions IHC For ..."), not names.
 MAX_NAME_WORDS = 6
@@ -181,7 +183,7 @@ def is_title_word(key: str, titles: frozenset[str]) -> bool:
     return key in titles or ("-" in key and key.rsplit("-", 1)[1] in titles)
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     text: str
     start: int
@@ -189,19 +191,19 @@ class Token:
     kind: str  # "word", "initials" or "particle"
     possessive: bool = False
     bare_initials: bool = False  # "JK" in "JK Rowling"
+    # Worked out once from the final text (see tokens()), as candidate() reads them many times.
+    key: str = field(init=False)
+    is_initial: bool = field(init=False)
+    is_acronym: bool = field(init=False)
 
-    @cached_property
-    def key(self) -> str:  # read once the token's text is final (see tokens())
-        return fold(self.text.rstrip("."))
-
-    @property
-    def is_initial(self) -> bool:
-        return len(self.text) == 2 and self.text.endswith(".")
-
-    @property
-    def is_acronym(self) -> bool:
-        letters = self.text.replace(".", "")
-        return self.kind == "initials" or (len(letters) > 1 and letters.isupper() and not self.bare_initials)
+    def __post_init__(self) -> None:
+        text = self.text
+        self.key = fold(text.rstrip("."))
+        self.is_initial = len(text) == 2 and text.endswith(".")
+        letters = text.replace(".", "")
+        self.is_acronym = self.kind == "initials" or (
+            len(letters) > 1 and letters.isupper() and not self.bare_initials
+        )
 
 
 @dataclass
@@ -334,14 +336,16 @@ def tokens(text: str) -> list[Token]:
         kind = match.lastgroup
         start, end = match.span()
         word = match.group()
-        token = Token(word, start, end, kind)
-        if kind == "word":
-            if word.endswith(POSSESSIVE) and len(word) > 2:
-                token.text, token.end, token.possessive = word[:-2], end - 2, True
-            elif text.startswith(".", end) and (len(word) == 1 or word.casefold() in ABBREVIATIONS):
-                token.text, token.end = word + ".", end + 1
-            elif BARE_INITIALS.fullmatch(word) and NAME_AFTER.match(text, end):
-                token.bare_initials = word.casefold() not in word_sets()[0]
+        if kind != "word":
+            token = Token(word, start, end, kind)
+        elif word.endswith(POSSESSIVE) and len(word) > 2:
+            token = Token(word[:-2], start, end - 2, kind, possessive=True)
+        elif text.startswith(".", end) and (len(word) == 1 or word.casefold() in ABBREVIATIONS):
+            token = Token(word + ".", start, end + 1, kind)
+        elif len(word) == 2 and BARE_INITIALS.fullmatch(word) and NAME_AFTER.match(text, end):
+            token = Token(word, start, end, kind, bare_initials=word.casefold() not in word_sets()[0])
+        else:
+            token = Token(word, start, end, kind)
         found.append(token)
     return found
 
@@ -351,9 +355,9 @@ def runs(text: str) -> list[list[Token]]:
     grouped: list[list[Token]] = []
     current: list[Token] = []
     for token in tokens(text):
-        joined = (
-            current and not current[-1].possessive and RUN_GAP.fullmatch(text, current[-1].end, token.start)
-        )
+        # Most gaps are one space: the slice compares faster than the pattern matches.
+        gap = text[current[-1].end : token.start] if current and not current[-1].possessive else None
+        joined = gap == " " or (gap is not None and RUN_GAP.fullmatch(gap))
         if not joined:
             if current:
                 grouped.append(current)
