@@ -385,6 +385,8 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
     ):
         evidenced = evidenced or is_title(run[index], lists.titles)
         index += 1
+    if index == len(run):
+        return None  # only titles, offices and listed words: most runs ("The", "U.S.", "Minister")
     rest = run[index:]
     if index and run[index - 1].key in lists.place_prefixes:
         return None
@@ -418,8 +420,7 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
             name.pop()
     if not name or len(name) > MAX_NAME_WORDS or all(token.is_initial for token in name):
         return None
-    before = PREVIOUS_WORD.search(text, max(0, run[0].start - 40), run[0].start)
-    previous = fold(before.group(1)) if before else ""
+    previous = previous_word(text, run[0].start)
     end = run_end if name[-1] is run[-1] else name[-1].end
     after = NEXT_WORD.match(text, end) if name[-1] is run[-1] else None
     following = after.group(1).casefold() if after else ""
@@ -472,6 +473,18 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
     return Candidate(name, evidenced, title, sentence_start)
 
 
+def previous_word(text: str, start: int) -> str:
+    """The key of the word PREVIOUS_WORD finds in the 40 characters before `start`, or "".
+
+    The search starts at the last word: a match holds no space before its trailing ones, so
+    none starts earlier, and the pattern no longer tries (and backtracks) at every position."""
+    low = max(0, start - 40)
+    head = text[low:start].rstrip(" \t\n")
+    low += max(head.rfind(" "), head.rfind("\t"), head.rfind("\n")) + 1
+    before = PREVIOUS_WORD.search(text, low, start)
+    return fold(before.group(1)) if before else ""
+
+
 def is_quoted(start: int, end: int, text: str) -> bool:
     """Whether a quotation mark sits right before `start` and right after `end`."""
     return start > 0 and end < len(text) and text[start - 1] in QUOTES and text[end] in QUOTES
@@ -488,11 +501,15 @@ def is_nickname(run: list[Token], honorific: int, text: str) -> bool:
 def has_phrase(keys: list[str], phrases: frozenset[str], longest: int) -> bool:
     """Whether some consecutive keys (at most `longest`), joined by spaces, are one of `phrases`;
     a one-word phrase ("Moody", a firm) only when it is all the keys ("Ron Moody" is a person)."""
-    return any(
-        " ".join(keys[start:end]) in phrases
-        for start in range(len(keys))
-        for end in range(start + 1 if len(keys) == 1 else start + 2, min(len(keys), start + longest) + 1)
-    )
+    if len(keys) == 1:
+        return keys[0] in phrases
+    for start in range(len(keys) - 1):
+        joined = keys[start]
+        for key in keys[start + 1 : start + longest]:
+            joined += " " + key
+            if joined in phrases:
+                return True
+    return False
 
 
 def is_title(token: Token, titles: frozenset[str]) -> bool:
