@@ -45,11 +45,13 @@ from articles.ingest.names import clean_name, is_short_key, name_key, without_ac
 
 WORDLISTS = Path(__file__).with_name("wordlists")
 
+# The first character of every token: the lookahead on it lets the scan skip, in one step, the
+# positions where no token starts (most of them), instead of trying each alternative there.
+TOKEN_FIRST = "[A-ZÀ-Þabdeiltv]"
 # A capitalised word (apostrophes and hyphens inside: "O'Neill", "Leigh-Pemberton"), dotted
 # initials ("U.S.", "J."), an Arabic article name ("al-Assad") or a lower-case name particle.
-# The lookahead lets the scan skip, in one step, the positions where no token can start (most).
 TOKEN = re.compile(
-    r"(?=[A-ZÀ-Þabdeiltv])"
+    rf"(?={TOKEN_FIRST})"
     r"(?:(?P<initials>(?:[A-Z]\.){2,})"
     r"|(?P<word>(?:(?:al|el)-)?[A-ZÀ-Þ](?:\w|['’\-](?=\w))*)"
     r"|(?P<particle>\b(?:de|del|della|der|den|di|da|das|do|dos|du|van|von|bin|ibn|ben|al|el|la|le|ter|arap)\b))"
