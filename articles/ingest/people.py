@@ -578,6 +578,8 @@ def resolve(candidates: list[Candidate], text: str) -> list[MentionDraft]:
         if not found.evidenced and (repeated or not found.sentence_start) and titled.has_shorter(keys[i]):
             found.evidenced = True
             names.add(keys[i], i)
+    if not names.by_surname:
+        return []  # no evidenced name, nothing to resolve to: most articles (3 in 4 at Reuters)
     # Evidenced names first, so that an unevidenced repeat of one ("Carol" after "Dame Carol")
     # takes the form it resolved to ("Carol Ainsworth").
     targets: dict[int, int] = {}
