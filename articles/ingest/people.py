@@ -478,8 +478,9 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
 def previous_word(text: str, start: int) -> str:
     """The key of the word PREVIOUS_WORD finds in the 40 characters before `start`, or "".
 
-    The search starts at the last word: a match holds no space before its trailing ones, so
-    none starts earlier, and the pattern no longer tries (and backtracks) at every position."""
+    A match is one word, then only spaces, tabs and line breaks: none starts before the last of
+    these ahead of that word, so the search starts there rather than trying (and backtracking)
+    at each of the 40 positions."""
     low = max(0, start - 40)
     head = text[low:start].rstrip(" \t\n")
     low += max(head.rfind(" "), head.rfind("\t"), head.rfind("\n")) + 1
