@@ -1,9 +1,12 @@
 """Person extraction on the seeds (through the real reading pipeline) and on written examples."""
 
 import pickle
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.ingest import people as people_module
 from articles.ingest.names import name_key
@@ -288,3 +291,42 @@ def test_name_comparisons_grow_linearly_with_the_mentions(monkeypatch, sentence)
     large_calls, large_mentions = comparisons(text(2000), monkeypatch)
     assert len(large_mentions) == 10 * len(small_mentions) >= 400
     assert large_calls <= 11 * max(small_calls, 1)
+
+
+# --- shortcuts: they decide as the searches they spare ------------------------------------------
+
+SHORTCUTS = settings(max_examples=300, deadline=None, database=None)
+# What the token pattern and the word before a run look at: capitals, accents, initials, particles
+# (inside words too: "model-Ford", "trade"), possessives, digits, and the spaces, tabs and line
+# breaks (and blank lines) between words.
+PIECES = (
+    "Smith J. U.S. JK Mr. al-Assad el-Sisi model-Ford Israel-Egypt de la van der bin arap trade "
+    "quarter Ómar Þór × Élan élan 1990s-president president co-chairman O'Neill Dar’s said the _x "
+    "ß 45 ( ) , . ; :"
+).split(" ")
+SEPARATORS = [" ", "  ", "\t", "\n", " \n ", "\r\n", "\n\n", "-", "'", "’", ""]
+texts = st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(SEPARATORS)), max_size=25).map(
+    lambda pieces: "".join(piece + separator for piece, separator in pieces)
+)
+
+
+@SHORTCUTS
+@given(texts | st.text(max_size=60))
+def test_the_token_lookahead_skips_only_positions_where_no_token_starts(text):
+    lookahead = f"(?={people_module.TOKEN_FIRST})"
+    every_position = re.compile(people_module.TOKEN.pattern.replace(lookahead, "", 1))
+    assert every_position.pattern != people_module.TOKEN.pattern
+
+    def found(pattern):
+        return [(match.lastgroup, match.span()) for match in pattern.finditer(text)]
+
+    assert found(people_module.TOKEN) == found(every_position)
+
+
+@SHORTCUTS
+@given(texts, st.data())
+def test_the_word_before_a_run_is_the_one_the_search_of_the_40_characters_before_finds(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    whole_window = people_module.PREVIOUS_WORD.search(text, max(0, start - 40), start)
+    expected = people_module.fold(whole_window.group(1)) if whole_window else ""
+    assert people_module.previous_word(text, start) == expected

@@ -36,8 +36,8 @@ import importlib
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from articles.ingest.draft import MentionDraft
@@ -45,12 +45,16 @@ from articles.ingest.names import clean_name, is_short_key, name_key, without_ac
 
 WORDLISTS = Path(__file__).with_name("wordlists")
 
+# The first character of every token: the lookahead on it lets the scan skip, in one step, the
+# positions where no token starts (most of them), instead of trying each alternative there.
+TOKEN_FIRST = "[A-ZÀ-Þabdeiltv]"
 # A capitalised word (apostrophes and hyphens inside: "O'Neill", "Leigh-Pemberton"), dotted
 # initials ("U.S.", "J."), an Arabic article name ("al-Assad") or a lower-case name particle.
 TOKEN = re.compile(
-    r"(?P<initials>(?:[A-Z]\.){2,})"
+    rf"(?={TOKEN_FIRST})"
+    r"(?:(?P<initials>(?:[A-Z]\.){2,})"
     r"|(?P<word>(?:(?:al|el)-)?[A-ZÀ-Þ](?:\w|['’\-](?=\w))*)"
-    r"|(?P<particle>\b(?:de|del|della|der|den|di|da|das|do|dos|du|van|von|bin|ibn|ben|al|el|la|le|ter|arap)\b)"
+    r"|(?P<particle>\b(?:de|del|della|der|den|di|da|das|do|dos|du|van|von|bin|ibn|ben|al|el|la|le|ter|arap)\b))"
 )
 # Longer runs of name-like words are headings ("Bushra Bibi Petitions IHC For ..."), not names.
 MAX_NAME_WORDS = 6
@@ -181,7 +185,7 @@ def is_title_word(key: str, titles: frozenset[str]) -> bool:
     return key in titles or ("-" in key and key.rsplit("-", 1)[1] in titles)
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     text: str
     start: int
@@ -189,19 +193,19 @@ class Token:
     kind: str  # "word", "initials" or "particle"
     possessive: bool = False
     bare_initials: bool = False  # "JK" in "JK Rowling"
+    # Worked out once from the final text (see tokens()), as candidate() reads them many times.
+    key: str = field(init=False)
+    is_initial: bool = field(init=False)
+    is_acronym: bool = field(init=False)
 
-    @cached_property
-    def key(self) -> str:  # read once the token's text is final (see tokens())
-        return fold(self.text.rstrip("."))
-
-    @property
-    def is_initial(self) -> bool:
-        return len(self.text) == 2 and self.text.endswith(".")
-
-    @property
-    def is_acronym(self) -> bool:
-        letters = self.text.replace(".", "")
-        return self.kind == "initials" or (len(letters) > 1 and letters.isupper() and not self.bare_initials)
+    def __post_init__(self) -> None:
+        text = self.text
+        self.key = fold(text.rstrip("."))
+        self.is_initial = len(text) == 2 and text.endswith(".")
+        letters = text.replace(".", "")
+        self.is_acronym = self.kind == "initials" or (
+            len(letters) > 1 and letters.isupper() and not self.bare_initials
+        )
 
 
 @dataclass
@@ -334,14 +338,16 @@ def tokens(text: str) -> list[Token]:
         kind = match.lastgroup
         start, end = match.span()
         word = match.group()
-        token = Token(word, start, end, kind)
-        if kind == "word":
-            if word.endswith(POSSESSIVE) and len(word) > 2:
-                token.text, token.end, token.possessive = word[:-2], end - 2, True
-            elif text.startswith(".", end) and (len(word) == 1 or word.casefold() in ABBREVIATIONS):
-                token.text, token.end = word + ".", end + 1
-            elif BARE_INITIALS.fullmatch(word) and NAME_AFTER.match(text, end):
-                token.bare_initials = word.casefold() not in word_sets()[0]
+        if kind != "word":
+            token = Token(word, start, end, kind)
+        elif word.endswith(POSSESSIVE) and len(word) > 2:
+            token = Token(word[:-2], start, end - 2, kind, possessive=True)
+        elif text.startswith(".", end) and (len(word) == 1 or word.casefold() in ABBREVIATIONS):
+            token = Token(word + ".", start, end + 1, kind)
+        elif len(word) == 2 and BARE_INITIALS.fullmatch(word) and NAME_AFTER.match(text, end):
+            token = Token(word, start, end, kind, bare_initials=word.casefold() not in word_sets()[0])
+        else:
+            token = Token(word, start, end, kind)
         found.append(token)
     return found
 
@@ -351,9 +357,9 @@ def runs(text: str) -> list[list[Token]]:
     grouped: list[list[Token]] = []
     current: list[Token] = []
     for token in tokens(text):
-        joined = (
-            current and not current[-1].possessive and RUN_GAP.fullmatch(text, current[-1].end, token.start)
-        )
+        # Most gaps are one space: the slice compares faster than the pattern matches.
+        gap = text[current[-1].end : token.start] if current and not current[-1].possessive else None
+        joined = gap == " " or (gap is not None and RUN_GAP.fullmatch(gap))
         if not joined:
             if current:
                 grouped.append(current)
@@ -381,6 +387,8 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
     ):
         evidenced = evidenced or is_title(run[index], lists.titles)
         index += 1
+    if index == len(run):
+        return None  # only titles, offices and listed words: most runs ("The", "U.S.", "Minister")
     rest = run[index:]
     if index and run[index - 1].key in lists.place_prefixes:
         return None
@@ -414,8 +422,7 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
             name.pop()
     if not name or len(name) > MAX_NAME_WORDS or all(token.is_initial for token in name):
         return None
-    before = PREVIOUS_WORD.search(text, max(0, run[0].start - 40), run[0].start)
-    previous = fold(before.group(1)) if before else ""
+    previous = previous_word(text, run[0].start)
     end = run_end if name[-1] is run[-1] else name[-1].end
     after = NEXT_WORD.match(text, end) if name[-1] is run[-1] else None
     following = after.group(1).casefold() if after else ""
@@ -468,6 +475,19 @@ def candidate(run: list[Token], text: str) -> Candidate | None:
     return Candidate(name, evidenced, title, sentence_start)
 
 
+def previous_word(text: str, start: int) -> str:
+    """The key of the word PREVIOUS_WORD finds in the 40 characters before `start`, or "".
+
+    A match is one word, then only spaces, tabs and line breaks: none starts before the last of
+    these ahead of that word, so the search starts there rather than trying (and backtracking)
+    at each of the 40 positions."""
+    low = max(0, start - 40)
+    head = text[low:start].rstrip(" \t\n")
+    low += max(head.rfind(" "), head.rfind("\t"), head.rfind("\n")) + 1
+    before = PREVIOUS_WORD.search(text, low, start)
+    return fold(before.group(1)) if before else ""
+
+
 def is_quoted(start: int, end: int, text: str) -> bool:
     """Whether a quotation mark sits right before `start` and right after `end`."""
     return start > 0 and end < len(text) and text[start - 1] in QUOTES and text[end] in QUOTES
@@ -484,11 +504,15 @@ def is_nickname(run: list[Token], honorific: int, text: str) -> bool:
 def has_phrase(keys: list[str], phrases: frozenset[str], longest: int) -> bool:
     """Whether some consecutive keys (at most `longest`), joined by spaces, are one of `phrases`;
     a one-word phrase ("Moody", a firm) only when it is all the keys ("Ron Moody" is a person)."""
-    return any(
-        " ".join(keys[start:end]) in phrases
-        for start in range(len(keys))
-        for end in range(start + 1 if len(keys) == 1 else start + 2, min(len(keys), start + longest) + 1)
-    )
+    if len(keys) == 1:
+        return keys[0] in phrases
+    for start in range(len(keys) - 1):
+        joined = keys[start]
+        for key in keys[start + 1 : start + longest]:
+            joined += " " + key
+            if joined in phrases:
+                return True
+    return False
 
 
 def is_title(token: Token, titles: frozenset[str]) -> bool:
@@ -555,6 +579,8 @@ def resolve(candidates: list[Candidate], text: str) -> list[MentionDraft]:
         if not found.evidenced and (repeated or not found.sentence_start) and titled.has_shorter(keys[i]):
             found.evidenced = True
             names.add(keys[i], i)
+    if not names.by_surname:
+        return []  # no evidenced name, nothing to resolve to: most articles (3 in 4 at Reuters)
     # Evidenced names first, so that an unevidenced repeat of one ("Carol" after "Dame Carol")
     # takes the form it resolved to ("Carol Ainsworth").
     targets: dict[int, int] = {}
