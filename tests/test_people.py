@@ -330,3 +330,20 @@ def test_the_word_before_a_run_is_the_one_the_search_of_the_40_characters_before
     whole_window = people_module.PREVIOUS_WORD.search(text, max(0, start - 40), start)
     expected = people_module.fold(whole_window.group(1)) if whole_window else ""
     assert people_module.previous_word(text, start) == expected
+
+
+# --- any text -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["The room is 3 × 4 metres.", "Þ", "Æ said.", "Ø. Þór Ø Æ × Þ."])
+def test_signs_and_letters_that_fold_to_nothing_name_nobody(text):
+    # "×" sits among the Latin-1 capitals; "Þ", "Æ" and "Ø" alone leave no letters to compare.
+    assert RuleBasedExtractor().extract(text) == []
+
+
+@SHORTCUTS
+@given(texts | st.text(st.characters(max_codepoint=0x2FF), max_size=60))
+def test_any_text_gives_mentions_that_are_spans_of_it(text):
+    for mention in RuleBasedExtractor().extract(text):
+        assert text[mention.start : mention.end] == mention.phrase
+        assert name_key(mention.name)

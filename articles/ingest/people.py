@@ -47,13 +47,13 @@ WORDLISTS = Path(__file__).with_name("wordlists")
 
 # The first character of every token: the lookahead on it lets the scan skip, in one step, the
 # positions where no token starts (most of them), instead of trying each alternative there.
-TOKEN_FIRST = "[A-ZÀ-Þabdeiltv]"
+TOKEN_FIRST = "[A-ZÀ-ÖØ-Þabdeiltv]"
 # A capitalised word (apostrophes and hyphens inside: "O'Neill", "Leigh-Pemberton"), dotted
 # initials ("U.S.", "J."), an Arabic article name ("al-Assad") or a lower-case name particle.
 TOKEN = re.compile(
     rf"(?={TOKEN_FIRST})"
     r"(?:(?P<initials>(?:[A-Z]\.){2,})"
-    r"|(?P<word>(?:(?:al|el)-)?[A-ZÀ-Þ](?:\w|['’\-](?=\w))*)"
+    r"|(?P<word>(?:(?:al|el)-)?[A-ZÀ-ÖØ-Þ](?:\w|['’\-](?=\w))*)"
     r"|(?P<particle>\b(?:de|del|della|der|den|di|da|das|do|dos|du|van|von|bin|ibn|ben|al|el|la|le|ter|arap)\b))"
 )
 # Longer runs of name-like words are headings ("Bushra Bibi Petitions IHC For ..."), not names.
@@ -575,6 +575,8 @@ def resolve(candidates: list[Candidate], text: str) -> list[MentionDraft]:
     titled = EvidencedNames(keys, [c.evidenced and c.strong for c in candidates])
     seen = Counter(keys)
     for i, found in enumerate(candidates):
+        if not keys[i]:  # letters that fold to nothing ("Þ", "Æ"): no name to compare, as below
+            continue
         repeated = seen[keys[i]] > 1  # a full name written twice is no sentence opener
         if not found.evidenced and (repeated or not found.sentence_start) and titled.has_shorter(keys[i]):
             found.evidenced = True
