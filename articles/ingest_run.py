@@ -82,6 +82,11 @@ def _drafts(path: str, max_bytes: int, budget: float) -> Iterator[ArticleDraft |
             if reading:
                 return
             continue
+        except Exception as error:  # an extractor's bug fails this article, not the run
+            if reading:
+                raise
+            yield _extractor_failed(item.origin, path, error)
+            continue
         yield item
 
 
@@ -93,6 +98,17 @@ def _too_slow(origin: str, path: str, budget: float, whole_file: bool) -> FileFa
         "too-slow",
         f"{what} took longer than the {budget:g} s budget (ARCHIVE_INGEST_SECONDS_PER_FILE){rest}: "
         "check that it is an article and not generated or repeated text, split it, or raise the budget.",
+        path,
+    )
+
+
+def _extractor_failed(origin: str, path: str, error: Exception) -> FileFailure:
+    return FileFailure(
+        origin,
+        "extractor-error",
+        f"Finding the people of this article failed ({type(error).__name__}: {error}), so it was not "
+        "stored; the rest of the batch went on. Report it with the article; after the fix, ingest the "
+        "file again.",
         path,
     )
 

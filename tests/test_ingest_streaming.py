@@ -142,6 +142,24 @@ def test_a_record_over_the_time_budget_in_a_large_export_fails_alone(tmp_path, s
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "limit", [LIMIT, 10_000_000], ids=["export read by its own process", "file read here"]
+)
+def test_an_article_the_person_extractor_fails_on_fails_alone(tmp_path, settings, limit):
+    settings.ARCHIVE_MAX_FILE_BYTES = limit
+    settings.ARCHIVE_PERSON_EXTRACTOR = "tests.stalling_extractor.StallingExtractor"
+    records = [record(n) for n in range(1, 31)]
+    records[4]["text"] += " The minister said the talks would BREAK."
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    report = ingest_paths([path], workers=1)
+    assert (report.counts["new"], report.counts["failed"]) == (29, 1)
+    failure = IngestFailure.objects.get()
+    assert (failure.path, failure.code) == (f"{path}#5", "extractor-error")
+    assert "IndexError" in failure.message and "ingest the file again" in failure.message
+
+
+@pytest.mark.django_db
 def test_a_reader_process_that_dies_stops_the_run_with_a_sentence(tmp_path, settings, monkeypatch):
     settings.ARCHIVE_MAX_FILE_BYTES = LIMIT
     path = write_jsonl(tmp_path / "big.jsonl", 30)
