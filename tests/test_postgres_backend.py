@@ -242,7 +242,7 @@ def _lexicon() -> set[str]:
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True)  # the session remembers only words of committed checkpoints
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # words are kept once committed
 def test_a_bulk_session_writes_every_new_word_to_the_lexicon_even_after_a_rebuild_replaced_it(postgres):
     def article(title: str) -> Article:
         made = Article.objects.create(
