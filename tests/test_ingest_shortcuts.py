@@ -94,3 +94,38 @@ def test_normalising_spaces_is_every_run_made_one_space(text):
     spaces = regex.sub(r"[ \t\u00a0\u2007\u202f\u3000]+", " ", visible)
     assert clean.normalise_spaces(text) == "\n".join(line.strip() for line in spaces.split("\n"))
     assert clean.normalise_spaces(clean.normalise_spaces(text)) == clean.normalise_spaces(text)
+
+
+# Lines of prose, prompts, notices and lists, with the characters ignoring case treats specially.
+LINE_PIECES = (
+    "Share Follow us on Facebook | X , Email Print All rights reserved. RESERVED Cookies cookie COOKIE "
+    "\u212aelvin \u017fhare \u0130 café we use accept By Jane Doe Copyright 2025 Read more: the oil price "
+    "rose 3.5% jobs quiz zebra \t \x0b \x1c - / & + ; :"
+).split(" ")
+lines = st.one_of(st.lists(st.sampled_from(LINE_PIECES), max_size=12).map(" ".join), st.text(max_size=40))
+
+
+@EXAMPLES
+@given(lines)
+def test_the_ascii_shortcuts_answer_as_the_searches_they_spare(line):
+    assert clean._outside_social_list(line) == bool(clean._NOT_IN_SOCIAL_LIST.search(line))
+    assert clean._may_be_notice(line) == bool(clean._NOTICE_WORD.search(line))
+
+
+@EXAMPLES
+@given(lines)
+def test_a_lines_boilerplate_rule_is_the_one_every_rule_finds(line):
+    stripped = line.strip()
+    expected = None
+    if stripped and len(stripped) <= clean.MAX_PROMPT_CHARS:
+        if clean.is_url_only(stripped):
+            expected = "link-line"
+        elif _slow_is_social_list(stripped):
+            expected = "share-prompt"
+        elif clean.is_byline(stripped):
+            expected = "byline"
+        elif clean._COPYRIGHT.fullmatch(stripped):
+            expected = "notice"
+        elif match := clean._PROMPT.fullmatch(stripped):
+            expected = match.lastgroup.replace("_", "-")
+    assert clean.boilerplate_rule(line) == expected
