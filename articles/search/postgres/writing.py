@@ -151,12 +151,14 @@ def _write(cursor, docs: list[IndexDocument], lexicon: Lexicon | None = None) ->
     return len(rows)
 
 
-def add_or_update(docs: Iterable[IndexDocument], timeout: float | None) -> int:
+def add_or_update(
+    docs: Iterable[IndexDocument], timeout: float | None, lexicon: Lexicon | None = None
+) -> int:
     docs = list(docs)
     if not docs:
         return 0
     with _writing(timeout) as cursor:
-        return _write(cursor, docs)
+        return _write(cursor, docs, lexicon)
 
 
 def remove(ids: Iterable[int], timeout: float | None) -> int:
@@ -192,12 +194,10 @@ class Session(BulkSession):
         return len(self.held) >= CHECKPOINT_EVERY
 
     def checkpoint(self) -> None:
-        if self.held:
-            with _writing(self.timeout) as cursor:
-                self.written += _write(cursor, list(self.held.values()), self.lexicon)
-            # Only words a committed transaction wrote are known to be in the table.
-            if not connection.in_atomic_block:
-                self.lexicon.committed()
+        self.written += add_or_update(self.held.values(), self.timeout, self.lexicon)
+        # Only words a committed transaction wrote are known to be in the table.
+        if not connection.in_atomic_block:
+            self.lexicon.committed()
         self.held = {}
 
 
