@@ -11,6 +11,7 @@ but not as phrases, and drops the repeats) and 256 positions per lexeme, and a t
 from bisect import bisect_right
 from collections import defaultdict
 from datetime import UTC, date
+from functools import cache
 
 from articles.search.analysis import key_terms as analysis_key_terms
 from articles.search.analysis import stem_of, words
@@ -48,9 +49,14 @@ def positions(title_words: list[str], body_words: list[str]) -> dict[str, list[i
     return found
 
 
-# Positions as the tsvector writes them, up to the last PostgreSQL keeps, made once: most of an
-# article's labels are then a slice of this.
-_NUMBERS = [str(offset) for offset in range(16_384)]
+LAST_POSITION = 16_383  # PostgreSQL's
+
+
+@cache
+def _numbers() -> list[str]:
+    """Positions as the tsvector writes them, up to LAST_POSITION, made once by a process that
+    writes (not by every web worker): most of an article's labels are then a slice of this."""
+    return [str(offset) for offset in range(LAST_POSITION + 1)]
 
 
 def _labels(title_count: int, body_count: int) -> list[str]:
@@ -58,8 +64,9 @@ def _labels(title_count: int, body_count: int) -> list[str]:
     the gap have none."""
     labels = ["", *(f"{offset}A" for offset in range(1, title_count + 1)), ""]
     first, end = len(labels), len(labels) + body_count
-    labels += _NUMBERS[first:end]
-    labels += map(str, range(max(first, len(_NUMBERS)), end))  # a title of thousands of words
+    numbers = _numbers()
+    labels += numbers[first:end]
+    labels += map(str, range(max(first, len(numbers)), end))  # past LAST_POSITION, which PostgreSQL clamps
     return labels
 
 
